@@ -1,0 +1,126 @@
+/*
+ * notifier: the integration interface (one vtable per integration, after
+ * curl's Curl_cftype and OpenSMTPD's table_backend) and the registry.
+ *
+ * Adding an integration is one file, notifiers/<name>.c, exporting one
+ * `const struct notifier_type notifier_<name>`, and one line in
+ * registry.c; see notifiers/README.md.
+ *
+ * The vtable has two halves:
+ *  - configuration (config/ thread, at load): a field table decoded by
+ *    config/decode.c into a struct of conf_size bytes, then `check`, which
+ *    applies Alertmanager's defaults from the global section and its
+ *    validation (with its wording);
+ *  - sending (notify thread): `prepare` turns one notification into one
+ *    request (HTTP, or SMTP through libcurl), `verdict` classifies the
+ *    answer.  An integration whose prepare is NULL is parsed and checked
+ *    (alertctl check-config accepts it, as amtool does), but alertd
+ *    refuses to load a config that uses it, naming it.
+ *
+ * Thread: the tables are constant; conf structs are immutable after load.
+ */
+#ifndef ALERTD_NOTIFIERS_NOTIFIER_H
+#define ALERTD_NOTIFIERS_NOTIFIER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "alertd/buf.h"
+#include "alertd/timeutil.h"
+
+struct ad_err;
+struct alert;
+struct config;
+struct config_field;
+struct config_global;
+struct config_http;
+struct config_check;
+struct labels;
+struct tmpl_data;
+struct tmpl_set;
+
+enum notify_verdict {
+	NOTIFY_OK,		/* delivered */
+	NOTIFY_RETRY,		/* try again with backoff until the deadline */
+	NOTIFY_FAIL		/* give up now (4xx and the like) */
+};
+
+/* Everything an integration may use to build one notification. */
+struct notify_ctx {
+	const struct config	*cfg;		/* referenced for the call */
+	const struct tmpl_set	*tmpl;		/* cfg->tmpl */
+	const char		*receiver;	/* receiver name */
+	const char		*group_key;	/* dispatcher group key */
+	struct labels		*group_labels;
+	struct alert *const	*alerts;	/* sorted as Alertmanager sorts */
+	size_t			 n_alerts;
+	const struct tmpl_data	*data;		/* template data for alerts */
+	const char		*external_url;
+	ad_time_t		 now;
+};
+
+/* One outbound request.  notify_req_init/release in notify.h. */
+struct notify_req {
+	char			*url;
+	const char		*method;	/* NULL: POST */
+	char			**headers;	/* "Name: value", owned */
+	size_t			 n_headers;
+	struct buf		 body;
+	const struct config_http *http;		/* auth, TLS, proxy; or NULL */
+	ad_dur_t		 timeout;	/* 0: until the flush deadline */
+	/* SMTP (url is smtp:// or smtps://) */
+	bool			 smtp;
+	char			*mail_from;
+	char			**rcpt;
+	size_t			 n_rcpt;
+	char			*smtp_user, *smtp_password;	/* secrets */
+	char			*smtp_auth;	/* "PLAIN", "LOGIN", "CRAM-MD5" */
+	bool			 smtp_require_tls;
+	bool			 smtp_implicit_tls;
+	/* Text that must never be logged (tokens in the URL, ...). */
+	bool			 url_is_secret;
+};
+
+struct notify_resp {
+	long		 status;	/* HTTP status; 0 on a transport error */
+	const char	*body;		/* capped; may be NULL */
+	size_t		 body_len;
+	int		 curl_code;	/* CURLcode */
+	const char	*curl_error;	/* message for a transport error */
+};
+
+struct notifier_type {
+	const char	*name;		/* "webhook": integration and nflog key */
+	const char	*config_key;	/* "webhook_configs" */
+	bool		 send_resolved_default;
+
+	/* Configuration (config/decode.h). */
+	const struct config_field *fields;
+	size_t		 conf_size;
+	int		 (*check)(void *conf, const struct config_global *g,
+			    struct config_check *chk);
+
+	/* Sending: notify thread; never blocks. */
+	int		 (*prepare)(const void *conf, const struct notify_ctx *ctx,
+			    struct notify_req *req, struct ad_err *err);
+	/* NULL: notifier_default_verdict. */
+	enum notify_verdict (*verdict)(const void *conf,
+			    const struct notify_resp *r, struct ad_err *err);
+};
+
+/* NULL-terminated, in Alertmanager's receiver order. */
+extern const struct notifier_type *const notifier_types[];
+
+const struct notifier_type *notifier_lookup_key(const char *config_key);
+const struct notifier_type *notifier_lookup(const char *name);
+
+/*
+ * Alertmanager's notify.RetryStage default: 2xx OK; 5xx RETRY; transport
+ * errors RETRY; anything else FAIL, with a message quoting the status and
+ * the start of the body.
+ */
+enum notify_verdict notifier_default_verdict(const void *conf,
+		    const struct notify_resp *r, struct ad_err *err);
+
+#endif
