@@ -137,7 +137,12 @@ fuzz:
 			$$( [ -d tests/fuzz/seeds/$$t ] && echo tests/fuzz/seeds/$$t ); \
 	done
 
-bench: all
+$(BUILD)/loadgen: contrib/bench/loadgen.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -std=c11 -O2 -g $(WARN) -o $@ $<
+
+bench: all $(BUILD)/loadgen
+	@sh contrib/deps.sh bench
 	sh contrib/bench/run.sh $(BUILD)
 
 hdr-check:
