@@ -110,7 +110,8 @@ check_route_refs(struct config_check *chk, const struct config_route *r,
 		config_check_pop(chk, mark);
 	}
 	chk->node = n;
-	if (r->receiver_set && !has_name(rcv, nrcv, r->receiver)) {
+	if (r->receiver != NULL && r->receiver[0] != '\0' &&
+	    !has_name(rcv, nrcv, r->receiver)) {
 		quoted(&q, r->receiver);
 		config_check_errf(chk, "receiver", "undefined receiver %s used "
 		    "in route", buf_str(&q));

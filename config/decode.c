@@ -944,6 +944,17 @@ map_add(struct config_check *chk, const struct ynode *k, const struct ynode *val
 	rc = scalar_text(chk, val, "string", &vs);
 	if (rc == -1)
 		return -1;
+	if (rc == 1 && chk->map_regexps) {
+		struct buf	b;
+
+		/* MatchRegexps: a nil Regexp. */
+		buf_init(&b, BUF_NOCAP);
+		buf_add_goquote(&b, ks, strlen(ks));
+		config_check_errn(chk, val, NULL, "invalid regexp value for %s",
+		    buf_str(&b));
+		buf_release(&b);
+		return -1;
+	}
 	if (rc == 1)
 		vs = "";
 	for (i = 0; i < *cnt; i++)
@@ -1022,6 +1033,7 @@ dec_map(struct config_check *chk, const struct ynode *n,
 {
 	struct config_kv	**v = FPTR(obj, f);
 	size_t			 *cnt = FCOUNT(obj, f), alloc, i;
+	int			  rc;
 
 	if (ynode_is_null(n))
 		return 0;
@@ -1038,7 +1050,10 @@ dec_map(struct config_check *chk, const struct ynode *n,
 	*v = NULL;
 	*cnt = 0;
 	alloc = 0;
-	return map_decode(chk, n, v, cnt, &alloc);
+	chk->map_regexps = (f->flags & CF_REGEXPS) != 0;
+	rc = map_decode(chk, n, v, cnt, &alloc);
+	chk->map_regexps = false;
+	return rc;
 }
 
 static int

@@ -67,6 +67,7 @@ enum config_ftype {
 #define CF_HASSET	0x08	/* bool at off_set records "present" */
 #define CF_NODUMP	0x10	/* never dumped (yaml:"-") */
 #define CF_NULLDUMP	0x20	/* dumped as null when unset (Go nil pointer) */
+#define CF_REGEXPS	0x40	/* CF_MAP of regexps: a null value is an error */
 
 /* A `*_file` setting: the path as written and, once read, its contents. */
 struct config_file {
@@ -133,6 +134,7 @@ struct config_check {
 	size_t				 budget;	/* node visits left */
 	unsigned			 nerr;		/* errors so far */
 	bool				 aborted;	/* budget exhausted */
+	bool				 map_regexps;	/* decoding CF_REGEXPS */
 };
 
 /* Appends an error at the current object, or at the node of `field` (a
