@@ -90,12 +90,34 @@ struct notify_resp {
 	const char	*curl_error;	/* message for a transport error */
 };
 
+/*
+ * Every integration's conf struct begins with this, so that config/ can
+ * read send_resolved and give it the global http_config generically.
+ * `http` stays NULL for integrations without http_config (email).
+ */
+struct notifier_conf {
+	bool			 send_resolved;
+	struct config_http	*http;		/* owned; global copy if unset */
+};
+
 struct notifier_type {
 	const char	*name;		/* "webhook": integration and nflog key */
 	const char	*config_key;	/* "webhook_configs" */
 	bool		 send_resolved_default;
+	/* NULL: in Alertmanager 0.25; else the release that added it
+	 * ("0.26"): check-config rejects it as 0.25 does. */
+	const char	*since;
 
-	/* Configuration (config/decode.h). */
+	/*
+	 * Configuration (config/decode.h): `fields` describes the conf
+	 * struct (conf_size bytes, starting with struct notifier_conf) in
+	 * Go field order, with defaults; decode.c fills it.  `check` then
+	 * runs with the global section: Alertmanager's UnmarshalYAML
+	 * validation of the integration, and the values Config's
+	 * UnmarshalYAML takes from global (api urls, keys, smtp_*).  It
+	 * reports with config_check_errf(chk, "field", ...) and returns 0
+	 * or -1.  Thread: the loading thread.
+	 */
 	const struct config_field *fields;
 	size_t		 conf_size;
 	int		 (*check)(void *conf, const struct config_global *g,
