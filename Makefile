@@ -52,9 +52,17 @@ HDRS		:= $(foreach d,$(LIB_DIRS) alertd/cli,$(wildcard $(d)/*.h))
 
 all: $(BUILD)/alertd $(BUILD)/alertctl
 
+# V=1 shows the full commands.
+ifeq ($(V),1)
+Q	:=
+else
+Q	:= @
+endif
+
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 # Static UI assets are compiled in: one table of {path, type, bytes}.
 $(BUILD)/ui_assets.c: $(UI_FILES) contrib/embed-ui.sh
@@ -66,8 +74,8 @@ $(BUILD)/obj/ui_assets.o: $(BUILD)/ui_assets.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/libalertd.a: $(LIB_OBJS)
-	rm -f $@
-	$(AR) rcs $@ $^
+	@rm -f $@
+	$(Q)$(AR) rcs $@ $^
 
 $(BUILD)/alertd: $(ALERTD_OBJS) $(BUILD)/libalertd.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
