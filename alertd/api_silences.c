@@ -221,8 +221,8 @@ get_str(struct post *p, json_t *obj, const char *key, const char *field,
 }
 
 static bool
-get_time(struct post *p, json_t *obj, const char *key, ad_time_t *t,
-    int32_t *off)
+get_time(struct post *p, json_t *obj, const char *key, const char *field,
+    ad_time_t *t, int32_t *off)
 {
 	json_t		*v = jget(obj, key);
 	struct buf	 e;
@@ -230,9 +230,7 @@ get_time(struct post *p, json_t *obj, const char *key, ad_time_t *t,
 	if (v == NULL || json_is_null(v))
 		return false;
 	if (!json_is_string(v)) {
-		if (buf_len(&p->err) == 0)
-			buf_addf(&p->err, "json: cannot unmarshal %s into Go "
-			    "value of type string", jtype(v));
+		type_err(p, v, field, "string");
 		return false;
 	}
 	buf_init(&e, BUF_NOCAP);
@@ -303,10 +301,10 @@ decode_silence(struct post *p, json_t *root)
 	    &p->s->comment);
 	p->has_created_by = get_str(p, root, "createdBy", "Silence.createdBy",
 	    &p->s->created_by);
-	p->has_ends = get_time(p, root, "endsAt", &p->s->ends_at,
-	    &p->s->end_off);
-	p->has_starts = get_time(p, root, "startsAt", &p->s->starts_at,
-	    &p->s->start_off);
+	p->has_ends = get_time(p, root, "endsAt", "Silence.endsAt",
+	    &p->s->ends_at, &p->s->end_off);
+	p->has_starts = get_time(p, root, "startsAt", "Silence.startsAt",
+	    &p->s->starts_at, &p->s->start_off);
 	ms = jget(root, "matchers");
 	if (ms == NULL || json_is_null(ms))
 		return;
@@ -319,23 +317,30 @@ decode_silence(struct post *p, json_t *root)
 		decode_matcher(p, json_array_get(ms, i), i);
 }
 
-/* Maps a jansson syntax error to Go's encoding/json wording. */
+/*
+ * Maps a jansson syntax error to Go's encoding/json wording: exact for a
+ * truncated body and a bad first character, approximate otherwise.
+ */
 static void
 syntax_err(struct post *p, const char *body, size_t len,
     const json_error_t *je)
 {
-	size_t	pos = (size_t)je->position;
+	size_t	i = 0, pos = (size_t)je->position;
 
-	if (strstr(je->text, "premature end") != NULL ||
-	    strstr(je->text, "unexpected newline") != NULL ||
-	    pos >= len || (pos > 0 && pos - 1 >= len))
+	while (i < len && strchr(" \t\r\n", body[i]) != NULL)
+		i++;
+	if (i < len && strchr("{[\"-0123456789tfn", body[i]) == NULL) {
+		buf_addf(&p->err, "invalid character '%c' looking for "
+		    "beginning of value", body[i]);
+		return;
+	}
+	if (i == len || pos >= len || strstr(je->text, "premature") != NULL ||
+	    strstr(je->text, "end of file") != NULL) {
 		buf_addstr(&p->err, "unexpected EOF");
-	else if (pos > 0)
-		buf_addf(&p->err, "invalid character '%c' looking for "
-		    "beginning of value", body[pos - 1]);
-	else
-		buf_addf(&p->err, "invalid character '%c' looking for "
-		    "beginning of value", body[0]);
+		return;
+	}
+	buf_addf(&p->err, "invalid character '%c' looking for beginning of "
+	    "value", body[pos > 0 ? pos - 1 : 0]);
 }
 
 /* Returns 0, or -1 with p->err set (an undecodable body). */
