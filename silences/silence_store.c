@@ -299,14 +299,15 @@ store_set(struct silence_store *ss, struct silence *s, ad_time_t expires_at)
 
 	if (e == NULL) {
 		e = xcalloc(1, sizeof(*e));
+		e->s = s;
 		*pp = e;
 		if (++ss->nids > ss->idcap)
 			id_grow(ss);
 	} else {
 		index_del(ss, e);
 		silence_unref(e->s);
+		e->s = s;
 	}
-	e->s = s;
 	e->expires_at = expires_at;
 	index_add(ss, e);
 	atomic_fetch_add(&ss->version, 1);
