@@ -133,7 +133,8 @@ FUZZ_TARGETS	:= $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 
 fuzz:
 	$(MAKE) BUILD=build/fuzz CC=clang OPT="-O1 -g" \
-		SANITIZE=fuzzer-no-link,address,undefined $(BUILD)/fuzz/libalertd.a
+		SANITIZE=fuzzer-no-link,address,undefined \
+		WARN="$(WARN) -Wno-unknown-warning-option" $(BUILD)/fuzz/libalertd.a
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		clang -fsanitize=fuzzer,address,undefined $(CPPFLAGS) -std=c11 -g \
 			$$(pkg-config --cflags $(PKGS)) -o build/fuzz/$$t \
