@@ -499,7 +499,8 @@ sf_scan(void *arg, silence_state_scan_fn fn, void *fnarg, struct ad_err *err)
 	}
 	free(path);
 	list_wals(sf, collect_gen_cb, &r);
-	qsort(r.gens, r.ngens, sizeof(*r.gens), cmp_gen);
+	if (r.ngens > 1)
+		qsort(r.gens, r.ngens, sizeof(*r.gens), cmp_gen);
 	for (i = 0; i < r.ngens; i++) {
 		path = wal_path(sf, r.gens[i]);
 		replay_file(&r, path, "ADSILWAL", &g);

@@ -903,8 +903,10 @@ silence_store_mutes(struct silence_store *ss, const struct labels *ls,
 	}
 	pthread_rwlock_unlock(&ss->lock);
 	query_done(ss, t0);
-	qsort(act.v, act.n, sizeof(*act.v), cmp_str);
-	qsort(pend.v, pend.n, sizeof(*pend.v), cmp_str);
+	if (act.n > 1)
+		qsort(act.v, act.n, sizeof(*act.v), cmp_str);
+	if (pend.n > 1)
+		qsort(pend.v, pend.n, sizeof(*pend.v), cmp_str);
 	silence_mark_release(mark);
 	mark->version = v;
 	mark->active = act.v;
