@@ -35,6 +35,7 @@ struct entry {
 	ad_time_t	 expires_at;
 	struct bucket	*bucket;	/* index bucket, NULL: fallback/none */
 	bool		 indexed;
+	bool		 prefixed;	/* bucket is a regex prefix's */
 	struct entry	*next;		/* id chain */
 };
 
@@ -59,6 +60,7 @@ struct silence_store {
 	struct bucket		**bkts;		/* index by name/value */
 	size_t			 nbkts, bkcap;
 	struct ptrvec		 fallback;
+	size_t			 nprefixed;	/* entries in prefix buckets */
 	_Atomic uint64_t	 version;
 	silence_store_change_fn	 change_fn;
 	void			*change_arg;
@@ -213,14 +215,50 @@ out:
 
 /* ------------------------------------------------------------- index */
 
-static void
-index_add(struct silence_store *ss, struct entry *e)
+/*
+ * A regex that can only match values starting with a literal (no '|',
+ * the leading run of ordinary characters, minus one made optional by a
+ * following ?, * or {) is indexed under "\x01" + its first PFX bytes;
+ * the lookup side tries every prefix of each label value up to PFX.
+ * Candidates are always re-checked with the full matchers.
+ */
+#define PFX	6
+
+static size_t
+regex_prefix(const char *re)
+{
+	size_t	n = 0;
+
+	if (strchr(re, '|') != NULL)
+		return 0;
+	while (re[n] != '\0' && strchr("\\.+*?()[]{}^$", re[n]) == NULL)
+		n++;
+	if (n > 0 && re[n] != '\0' && strchr("?*{", re[n]) != NULL)
+		n--;
+	return n;
+}
+
+static struct bucket *
+prefix_bucket(struct silence_store *ss, const char *name, const char *value,
+    size_t n, bool create)
+{
+	char	key[PFX + 2];
+
+	key[0] = '\x01';
+	memcpy(key + 1, value, n);
+	key[n + 1] = '\0';
+	return bucket_find(ss, name, key, create);
+}
+
+static struct bucket *
+pick_bucket(struct silence_store *ss, const struct silence *s, bool *pfx)
 {
 	struct bucket	*best = NULL, *b;
-	size_t		 i;
+	size_t		 i, n;
 
-	for (i = 0; i < e->s->nmatchers; i++) {
-		const struct silence_matcher *sm = &e->s->matchers[i];
+	*pfx = false;
+	for (i = 0; i < s->nmatchers; i++) {
+		const struct silence_matcher *sm = &s->matchers[i];
 
 		if (sm->type != MATCH_EQ || sm->pattern[0] == '\0')
 			continue;
@@ -228,8 +266,29 @@ index_add(struct silence_store *ss, struct entry *e)
 		if (best == NULL || b->members.n < best->members.n)
 			best = b;
 	}
-	e->bucket = best;
-	ptrvec_add(best != NULL ? &best->members : &ss->fallback, e);
+	for (i = 0; i < s->nmatchers && best == NULL; i++) {
+		const struct silence_matcher *sm = &s->matchers[i];
+
+		n = sm->type == MATCH_RE ? regex_prefix(sm->pattern) : 0;
+		if (n == 0)
+			continue;
+		best = prefix_bucket(ss, sm->name, sm->pattern,
+		    n < PFX ? n : PFX, true);
+		*pfx = true;
+	}
+	return best;
+}
+
+static void
+index_add(struct silence_store *ss, struct entry *e)
+{
+	bool	pfx;
+
+	e->bucket = pick_bucket(ss, e->s, &pfx);
+	e->prefixed = pfx;
+	if (pfx)
+		ss->nprefixed++;
+	ptrvec_add(e->bucket != NULL ? &e->bucket->members : &ss->fallback, e);
 	e->indexed = true;
 }
 
@@ -239,6 +298,9 @@ index_del(struct silence_store *ss, struct entry *e)
 	if (!e->indexed)
 		return;
 	ptrvec_del(e->bucket != NULL ? &e->bucket->members : &ss->fallback, e);
+	if (e->prefixed)
+		ss->nprefixed--;
+	e->prefixed = false;
 	e->indexed = false;
 	e->bucket = NULL;	/* empty buckets stay until the store is freed */
 }
@@ -858,10 +920,19 @@ match_all(struct silence_store *ss, const struct labels *ls, ad_time_t now,
 	struct bucket	*b;
 	uint32_t	 i;
 
+	size_t		 k;
+
 	for (i = 0; i < ls->n; i++) {
 		b = bucket_find(ss, ls->v[i].name, ls->v[i].value, false);
 		if (b != NULL)
 			match_members(&b->members, ls, now, act, pend);
+		for (k = 1; ss->nprefixed > 0 && k <= PFX &&
+		    ls->v[i].value[k - 1] != '\0'; k++) {
+			b = prefix_bucket(ss, ls->v[i].name, ls->v[i].value, k,
+			    false);
+			if (b != NULL)
+				match_members(&b->members, ls, now, act, pend);
+		}
 	}
 	match_members(&ss->fallback, ls, now, act, pend);
 }
