@@ -7,8 +7,9 @@
  *
  * Matching: every silence is indexed under one of its equality matchers
  * with a non-empty value (the one with the smallest bucket); silences
- * without one (only regex, negative or empty-value matchers) go to a
- * fallback list.  silence_store_mutes() looks up one bucket per label of
+ * without one but with a regex that starts with a literal are indexed by
+ * that literal's first bytes; the rest (negative, empty-value or
+ * unanchorable regex matchers only) go to a fallback list.  silence_store_mutes() looks up one bucket per label of
  * the alert plus the fallback list, so its cost is the number of
  * candidates sharing a label name/value with the alert, not the number
  * of silences.  A version counter goes up with every change; a caller
