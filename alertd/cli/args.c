@@ -266,11 +266,21 @@ insert_args(struct parser *p, char **v, size_t n)
 	p->nargs += n;
 }
 
+/* Go's wording of an errno: strerror's, lower-cased ("no such file"). */
+static const char *
+go_strerror(int e, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s", strerror(e));
+	if (buf[0] >= 'A' && buf[0] <= 'Z')
+		buf[0] = (char)(buf[0] - 'A' + 'a');
+	return buf;
+}
+
 /* kingpin's ExpandArgsFromFile: one argument per line, '#' comments. */
 static int
 expand_file(struct parser *p, const char *file, struct buf *msg)
 {
-	char	*line = NULL, **v = NULL;
+	char	*line = NULL, **v = NULL, ebuf[128];
 	size_t	 cap = 0, n = 0;
 	ssize_t	 len;
 	FILE	*f;
@@ -282,7 +292,8 @@ expand_file(struct parser *p, const char *file, struct buf *msg)
 	if (f == NULL) {
 		buf_addstr(msg, "failed to open arguments file ");
 		buf_add_goquote(msg, file, strlen(file));
-		buf_addf(msg, ": open %s: %s", file, strerror(errno));
+		buf_addf(msg, ": open %s: %s", file, go_strerror(errno, ebuf,
+		    sizeof(ebuf)));
 		return -1;
 	}
 	while ((len = getline(&line, &cap, f)) >= 0) {
@@ -640,13 +651,14 @@ check_file(const char *value, bool must_open, struct ad_err *err)
 {
 	struct stat	st;
 	const char	*base;
+	char		ebuf[128];
 	int		fd;
 
 	if (must_open) {
 		fd = open(value, O_RDONLY | O_CLOEXEC);
 		if (fd == -1)
 			return ad_err_set(err, AD_EIO, "open %s: %s", value,
-			    strerror(errno));
+			    go_strerror(errno, ebuf, sizeof(ebuf)));
 		close(fd);
 		return 0;
 	}
@@ -655,7 +667,7 @@ check_file(const char *value, bool must_open, struct ad_err *err)
 			return ad_err_set(err, AD_EINVAL,
 			    "path '%s' does not exist", value);
 		return ad_err_set(err, AD_EIO, "stat %s: %s", value,
-		    strerror(errno));
+		    go_strerror(errno, ebuf, sizeof(ebuf)));
 	}
 	if (S_ISDIR(st.st_mode)) {
 		base = strrchr(value, '/');
@@ -996,6 +1008,10 @@ pre_actions(struct parser *p, struct args_ctx *ctx, struct ad_err *err)
 			    strstr(e->flag->name, "zsh") ? "zsh" : "bash");
 			return ARGS_EXIT_OK;
 		}
+		if (e->kind == ELEM_CMD && (e->cmd->flags_ & ARGS_PRE) &&
+		    p->app->pre != NULL && !help_given(p) &&
+		    p->app->pre(ctx, e->cmd, err) == -1)
+			return ARGS_FATAL;
 		if (e->kind == ELEM_CMD && (e->cmd->flags_ & ARGS_HELP)) {
 			words = args_list(ctx, "command", &n);
 			if (usage_for(p->app, (int)n, (char **)words, true,

@@ -48,6 +48,7 @@ enum args_type {
 #define ARGS_VERSION	0x10	/* flag: prints the version */
 #define ARGS_HELP_LONG	0x20	/* flag: --help-long, --help-man */
 #define ARGS_COMPLETION	0x40	/* flag: --completion-script-{bash,zsh} */
+#define ARGS_PRE	0x80	/* command: run app->pre when matched */
 
 struct args_flag {
 	const char	*name;		/* long name; NULL ends a table */
@@ -94,6 +95,14 @@ struct args_app {
 	const char		*version;	/* printed by --version */
 	args_conf_fn		 conf;
 	void			*conf_ctx;
+	/*
+	 * Pre-action of commands flagged ARGS_PRE (kingpin's PreAction): runs
+	 * after the values are set, before help and value errors are
+	 * reported; -1 fails the parse with ARGS_FATAL.
+	 */
+	int			(*pre)(const struct args_ctx *ctx,
+				    const struct args_cmd *cmd,
+				    struct ad_err *err);
 	/* --completion-script-*: prints the script; shell is "bash"/"zsh" */
 	void			(*completion)(const struct args_app *app,
 				    const char *shell);
@@ -120,7 +129,8 @@ struct args_ctx {
 enum args_result {
 	ARGS_RUN,	/* run ctx->cmd->run */
 	ARGS_EXIT_OK,	/* help, usage or version printed: exit 0 */
-	ARGS_FAIL	/* err says why: print "<prog>: error: <msg>" */
+	ARGS_FAIL,	/* err says why: print "<prog>: error: <msg>\n\n" */
+	ARGS_FATAL	/* the same with one newline (kingpin.Fatalf) */
 };
 
 /*
