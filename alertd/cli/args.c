@@ -652,6 +652,7 @@ check_file(const char *value, bool must_open, struct ad_err *err)
 	struct stat	st;
 	const char	*base;
 	char		ebuf[128];
+	size_t		len;
 	int		fd;
 
 	if (must_open) {
@@ -670,11 +671,17 @@ check_file(const char *value, bool must_open, struct ad_err *err)
 		    go_strerror(errno, ebuf, sizeof(ebuf)));
 	}
 	if (S_ISDIR(st.st_mode)) {
-		base = strrchr(value, '/');
-		while (base != NULL && base[1] == '\0' && base != value)
-			base = memrchr(value, '/', (size_t)(base - value));
-		return ad_err_set(err, AD_EINVAL, "'%s' is a directory",
-		    base != NULL && base[1] != '\0' ? base + 1 : value);
+		/* FileInfo.Name(): filepath.Base of the path. */
+		len = strlen(value);
+		while (len > 1 && value[len - 1] == '/')
+			len--;
+		base = memrchr(value, '/', len);
+		if (base != NULL && len > 1)
+			base++;
+		else
+			base = value;
+		return ad_err_set(err, AD_EINVAL, "'%.*s' is a directory",
+		    (int)(len - (size_t)(base - value)), base);
 	}
 	return 0;
 }
