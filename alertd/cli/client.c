@@ -362,7 +362,8 @@ set_timeout(struct client *c, const char *method, const char *url,
 		return 0;
 	left = c->deadline - ad_mono();
 	if (left <= 0)
-		return ad_err_set(err, AD_EIO, "%s %s: timed out", method, url);
+		return ad_err_set(err, AD_EIO, "%s %s: timed out after %.3gs "
+		    "(--timeout)", method, url, (double)c->timeout / AD_SEC);
 	curl_easy_setopt(c->curl, CURLOPT_TIMEOUT_MS,
 	    (long)(left / AD_MS > 0 ? left / AD_MS : 1));
 	return 0;

@@ -33,7 +33,8 @@ emit_tables(struct buf *b, const struct args_app *app)
 {
 	const struct args_cmd	*c, *s;
 
-	buf_addstr(b, "\tlocal -A subs=(\n\t\t[\"\"]=\"");
+	/* Bash keys cannot be empty: "_" is the top level. */
+	buf_addstr(b, "\tlocal -A subs=(\n\t\t[_]=\"");
 	for (s = app->cmds; s->path != NULL; s++)
 		if (args_cmd_is_child(NULL, s) && !(s->flags_ & ARGS_HIDDEN))
 			buf_addf(b, " %s", s->path);
@@ -45,7 +46,7 @@ emit_tables(struct buf *b, const struct args_app *app)
 				buf_addf(b, " %s", args_cmd_name(s));
 		buf_addstr(b, "\"\n");
 	}
-	buf_addstr(b, "\t)\n\tlocal -A flags=(\n\t\t[\"\"]=\"");
+	buf_addstr(b, "\t)\n\tlocal -A flags=(\n\t\t[_]=\"");
 	add_flags(b, app->flags, false);
 	buf_addstr(b, "\"\n");
 	for (c = app->cmds; c->path != NULL; c++) {
@@ -105,21 +106,21 @@ static const char walk[] =
     "\t\tw=${words[i]}\n"
     "\t\tcase $w in -*) continue;; esac\n"
     "\t\tcase \"$valflags\" in *\" ${words[i-1]} \"*) continue;; esac\n"
-    "\t\tcase \" ${subs[$path]} \" in\n"
+    "\t\tcase \" ${subs[${path:-_}]} \" in\n"
     "\t\t*\" $w \"*) path=${path:+$path }$w;;\n"
     "\t\tesac\n"
     "\tdone\n";
 
 static const char choose[] =
     "\tif [[ $cur == -* ]]; then\n"
-    "\t\tlocal f=\"${flags[\"\"]}\" p=\"\" part\n"
+    "\t\tlocal f=\"${flags[_]}\" p=\"\" part\n"
     "\t\tfor part in $path; do\n"
     "\t\t\tp=${p:+$p }$part\n"
     "\t\t\tf=\"$f ${flags[$p]}\"\n"
     "\t\tdone\n"
     "\t\tCOMPREPLY=($(compgen -W \"$f\" -- \"$cur\"))\n"
     "\telse\n"
-    "\t\tCOMPREPLY=($(compgen -W \"${subs[$path]}\" -- \"$cur\"))\n"
+    "\t\tCOMPREPLY=($(compgen -W \"${subs[${path:-_}]}\" -- \"$cur\"))\n"
     "\tfi\n";
 
 void
