@@ -264,7 +264,7 @@ def test_man_page():
     p = subprocess.run(["groff", "-man", "-Tutf8", "-ww", "-z", page],
                        capture_output=True, text=True)
     assert p.returncode == 0 and p.stderr == "", p.stderr
-    text = open(page).read()
+    text = open(page).read().replace("\\-", "-")
     for word in ("ALERTCTL_URL", "alertctl.yml", "amtool.yml", "--preview",
                  "completion", "check-config", "silence import",
                  "config routes", "template render", "--http.config.file"):
