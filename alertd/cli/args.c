@@ -38,6 +38,7 @@ enum elem_kind { ELEM_FLAG, ELEM_ARG, ELEM_CMD };
 
 struct elem {
 	enum elem_kind		 kind;
+	bool			 by_default;	/* command chosen as default */
 	const struct args_flag	*flag;
 	const struct args_arg	*arg;
 	const struct args_cmd	*cmd;
@@ -135,6 +136,18 @@ find_child(const struct args_app *app, const struct args_cmd *parent,
 		if (args_cmd_is_child(parent, c) &&
 		    strcmp(args_cmd_name(c), name) == 0)
 			return c;
+	return NULL;
+}
+
+/* The parent command of c (NULL for a top-level command). */
+static const struct args_cmd *
+find_path_cmd(const struct args_app *app, const struct args_cmd *c)
+{
+	const struct args_cmd	*x;
+
+	for (x = app->cmds; x->path != NULL; x++)
+		if (args_cmd_is_child(x, c))
+			return x;
 	return NULL;
 }
 
@@ -542,6 +555,7 @@ parse(struct parser *p, struct ad_err *err)
 			if (d == NULL)
 				return -1;
 			matched_cmd(p, d);
+			p->elems[p->nelems - 1].by_default = true;
 			continue;
 		}
 		if (f->flags & ARGS_HELP)
@@ -552,6 +566,7 @@ parse(struct parser *p, struct ad_err *err)
 		if (d == NULL)
 			break;
 		matched_cmd(p, d);
+		p->elems[p->nelems - 1].by_default = true;
 	}
 	t = peek_tok(p);
 	if (t.type == TOK_ERROR)
@@ -1030,6 +1045,124 @@ pre_actions(struct parser *p, struct args_ctx *ctx, struct ad_err *err)
 	return ARGS_RUN;
 }
 
+/* ------------------------------------------------ --completion-bash */
+
+static bool
+complete_flags(struct buf *b, const struct args_flag *flags,
+    const char *name, const char *value, bool *value_matched)
+{
+	const struct args_flag	*f;
+	bool			 prefix = false, exact = false;
+	const char		*c;
+	size_t			 n;
+
+	for (f = flags; f != NULL && f->name != NULL; f++) {
+		if (strcmp(f->name, name) == 0) {
+			buf_reset(b);
+			if (f->type != ARGS_ENUM) {
+				*value_matched = true;
+				return true;
+			}
+			for (c = f->choices; *c != '\0'; c += n + (c[n] == ',')) {
+				n = strcspn(c, ",");
+				buf_addf(b, "%.*s\n", (int)n, c);
+				exact |= strlen(value) == n &&
+				    strncmp(c, value, n) == 0;
+				prefix |= strlen(value) < n &&
+				    strncmp(c, value, strlen(value)) == 0;
+			}
+			*value_matched = exact && !prefix;
+			return true;
+		}
+		if (!(f->flags & ARGS_HIDDEN))
+			buf_addf(b, "--%s\n", f->name);
+	}
+	*value_matched = false;
+	return false;
+}
+
+/* kingpin's CmdCompletion for the selected command. */
+static void
+complete_cmds(struct parser *p, struct buf *b)
+{
+	const struct args_cmd	*c;
+	size_t			 i, satisfied = 0, nargs = 0;
+
+	for (i = 0; i < p->nelems; i++) {
+		const struct elem *e = &p->elems[i];
+
+		if (e->kind == ELEM_ARG && *e->value != '\0')
+			satisfied++;
+		if (e->kind == ELEM_CMD && e->by_default)
+			for (c = p->app->cmds; c->path != NULL; c++)
+				if (args_cmd_is_child(find_path_cmd(p->app,
+				    e->cmd), c))
+					buf_addf(b, "%s\n", args_cmd_name(c));
+	}
+	for (i = 0; p->cur != NULL && p->cur->args != NULL &&
+	    p->cur->args[i].name != NULL; i++)
+		nargs++;
+	if (satisfied < nargs)
+		return;
+	for (c = p->app->cmds; c->path != NULL; c++)
+		if (args_cmd_is_child(p->cur, c) && !(c->flags_ & ARGS_HIDDEN))
+			buf_addf(b, "%s\n", args_cmd_name(c));
+}
+
+/* kingpin's completionOptions; words are the raw arguments. */
+static void
+complete(struct parser *p, int argc, char **argv)
+{
+	const char	*cur = argc > 1 ? argv[argc - 1] : "";
+	const char	*prev = argc > 2 ? argv[argc - 2] : "";
+	const char	*name = "", *value = "";
+	struct buf	 b, top;
+	bool		 matched, vm = false, tvm = false;
+
+	buf_init(&b, BUF_NOCAP);
+	if (strncmp(cur, "--", 2) == 0 || strncmp(prev, "--", 2) == 0) {
+		if (strncmp(prev, "--", 2) == 0 && strncmp(cur, "--", 2) != 0) {
+			name = prev + 2;
+			value = cur;
+		} else {
+			name = cur + 2;
+		}
+		matched = complete_flags(&b, p->cur != NULL ? p->cur->flags :
+		    p->app->flags, name, value, &vm);
+		if (!vm && p->cur != NULL && !matched) {
+			buf_init(&top, BUF_NOCAP);
+			if (complete_flags(&top, p->app->flags, name, value,
+			    &tvm))
+				buf_reset(&b);
+			buf_addstr(&b, buf_str(&top));
+			buf_release(&top);
+			vm = tvm;
+		}
+		if (vm) {
+			buf_reset(&b);
+			complete_cmds(p, &b);
+		}
+	} else {
+		complete_cmds(p, &b);
+	}
+	if (buf_len(&b) > 0)
+		buf_setlen(&b, buf_len(&b) - 1);
+	print_buf(&b);
+	buf_release(&b);
+}
+
+static bool
+completion_given(const struct parser *p)
+{
+	size_t	i;
+
+	for (i = 0; i < p->nelems; i++)
+		if (p->elems[i].kind == ELEM_FLAG &&
+		    (p->elems[i].flag->flags & ARGS_COMPLETE))
+			return true;
+	return false;
+}
+
 enum args_result
 args_parse(const struct args_app *app, int argc, char **argv,
     struct args_ctx *ctx, struct ad_err *err)
@@ -1045,6 +1178,11 @@ args_parse(const struct args_app *app, int argc, char **argv,
 	if (parse(&p, err) == -1 || set_defaults(&p, ctx, err) == -1)
 		goto out;
 	vrc = set_values(&p, ctx, &verr);
+	if (completion_given(&p)) {
+		complete(&p, argc, argv);
+		r = ARGS_EXIT_OK;
+		goto out;
+	}
 	r = pre_actions(&p, ctx, err);
 	if (r != ARGS_RUN)
 		goto out;

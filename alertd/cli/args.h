@@ -49,6 +49,7 @@ enum args_type {
 #define ARGS_HELP_LONG	0x20	/* flag: --help-long, --help-man */
 #define ARGS_COMPLETION	0x40	/* flag: --completion-script-{bash,zsh} */
 #define ARGS_PRE	0x80	/* command: run app->pre when matched */
+#define ARGS_COMPLETE	0x100	/* flag: --completion-bash (kingpin's) */
 
 struct args_flag {
 	const char	*name;		/* long name; NULL ends a table */

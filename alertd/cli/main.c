@@ -55,7 +55,8 @@ static const struct args_flag global_flags[] = {
 	{ "help-man", 0, ARGS_BOOL, NULL, NULL, NULL, "Generate a man page.",
 	    ARGS_HIDDEN | ARGS_HELP_LONG },
 	{ "completion-bash", 0, ARGS_BOOL, NULL, NULL, NULL, "Output "
-	    "possible completions for the given args.", ARGS_HIDDEN },
+	    "possible completions for the given args.", ARGS_HIDDEN |
+	    ARGS_COMPLETE },
 	{ "completion-script-bash", 0, ARGS_BOOL, NULL, NULL, NULL,
 	    "Generate completion script for bash.", ARGS_HIDDEN |
 	    ARGS_COMPLETION },

@@ -782,3 +782,23 @@ def test_check_config_test_data(home):
         os.path.dirname(__file__), "..", "data", "cli", "alertmanager.yml")],
         home)
     assert a == b and a[0] == 0
+
+
+# kingpin's hidden --completion-bash: what a kingpin-generated completion
+# script asks for.  alertctl offers its own additions too (the
+# `completion` command and silence add's --preview).
+COMPLETIONS = ["", "silence", "silence add --", "--output e",
+               "--output json", "alert q", "config", "config routes",
+               "silence query --expired", "alert --receiver", "-o json sil",
+               "template render --template.type h"]
+
+
+@pytest.mark.parametrize("words", COMPLETIONS)
+def test_completion_bash_flag(home, words):
+    a = run(AMTOOL, ["--completion-bash"] + words.split(), home)
+    b = run(ALERTCTL, ["--completion-bash"] + words.split(), home)
+    extra = {"completion", "--preview"}
+    assert b[0] == a[0]
+    assert prog_norm(b[2]) == a[2]
+    assert [w for w in b[1].split("\n") if w not in extra] == \
+        a[1].split("\n")
