@@ -74,7 +74,7 @@ def http(method, url, body=None, timeout=5):
 class Server:
     """One Alertmanager-compatible server on a free loopback port."""
 
-    def __init__(self, kind, config=CONFIG, extra_args=()):
+    def __init__(self, kind, config=CONFIG, extra_args=(), cluster=""):
         self.kind = kind
         self.dir = tempfile.mkdtemp(prefix="alertctl-test-")
         self.port = free_port()
@@ -83,7 +83,7 @@ class Server:
         args = [binary, "--config.file=" + config,
                 "--storage.path=" + self.dir,
                 "--web.listen-address=127.0.0.1:%d" % self.port,
-                "--cluster.listen-address="] + list(extra_args)
+                "--cluster.listen-address=" + cluster] + list(extra_args)
         self.log = open(os.path.join(self.dir, "server.log"), "wb")
         self.proc = subprocess.Popen(args, stdout=self.log,
                                      stderr=subprocess.STDOUT)
