@@ -841,3 +841,40 @@ def test_cluster_peers(cluster, home, fmt):
     if fmt == "extended":
         assert len(a[1].splitlines()) == 7  # status, name, blank, 1+3
     assert_same(a, b)
+
+
+# The real amtool builds its routing tree from the server's running
+# configuration (GET /api/v2/status: config.original).  The expected trees
+# are those amtool 0.25 prints for tests/data/cli/alertmanager.yml against
+# Alertmanager 0.25 (match_re shows its anchored form there: a 0.25 quirk).
+ROUTES_SHOW = """Routing tree:
+.
+\u2514\u2500\u2500 default-route  receiver: default
+    \u251c\u2500\u2500 {team="db"}  continue: true  receiver: db
+    \u251c\u2500\u2500 {severity="critical"}  receiver: pager
+    \u2514\u2500\u2500 {service=~"^(?:^(api|web)$)$"}  receiver: web
+        \u2514\u2500\u2500 {env="prod"}  receiver: web-prod
+
+"""
+
+ROUTES_TREE = """Matching routes:
+.
+\u2514\u2500\u2500 default-route
+    \u2514\u2500\u2500 {service=~"^(?:^(api|web)$)$"}
+        \u2514\u2500\u2500 {env="prod"}  receiver: web-prod
+
+
+web-prod
+"""
+
+
+def test_amtool_config_routes(fserver, home):
+    assert amtool(fserver, home, "config", "routes") == (0, ROUTES_SHOW, "")
+    assert amtool(fserver, home, "config", "routes", "test", "team=db",
+                  "severity=critical") == (0, "db,pager\n", "")
+    assert amtool(fserver, home, "config", "routes", "test", "--tree",
+                  "service=web", "env=prod") == (0, ROUTES_TREE, "")
+    rc, out, _ = amtool(fserver, home, "config", "routes", "test",
+                        "--verify.receivers=db", "foo=bar")
+    assert (rc, out) == (1, "default\nWARNING: Expected receivers did not "
+                         "match resolved receivers.\n")
