@@ -19,15 +19,18 @@
  * Subjects are read as Go reads them: each invalid UTF-8 byte is the rune
  * U+FFFD.  We substitute it before matching instead of compiling with
  * PCRE2_MATCH_INVALID_UTF, because that option makes an invalid byte match
- * nothing (Go's "." and [^a] match it) and is refused by the DFA matcher.
+ * nothing, where Go's "." and [^a] match it.
  *
- * Matching: an 8-bit PCRE2 pattern (JIT when available) with a match limit;
- * if a pathological pattern hits it, the same pattern runs again with
- * PCRE2's DFA algorithm, which is polynomial like RE2, so the answer is
- * still Go's.  A pattern too large for the 8-bit library (64 KiB of code
- * with Debian's 2-byte links, e.g. an alternation of thousands of hosts)
- * is compiled with the 32-bit library instead.  Literal patterns, short
- * alternations of literals ("crit|page"), ".*" and ".+" skip PCRE2.
+ * Matching: an 8-bit PCRE2 pattern (JIT when available) with a match limit.
+ * Backtracking can take exponential time where Go's automaton is linear,
+ * and a silence regex comes from API users: when PCRE2 gives up, our own
+ * Thompson-NFA matcher (regex_vm.c, Go's algorithm and Unicode tables)
+ * answers, and keeps answering for that pattern.  A pattern too large for
+ * the 8-bit library (64 KiB of code with Debian's 2-byte links, e.g. an
+ * alternation of thousands of hosts) is compiled with the 32-bit library;
+ * one PCRE2 refuses altogether is matched by regex_vm alone.  Literal
+ * patterns, short alternations of literals ("crit|page"), ".*" and ".+"
+ * skip PCRE2.
  *
  * Remaining differences from Go (documented, accepted):
  *  - Unicode tables: Go 1.19 has Unicode 13.0, PCRE2 10.42 has 14.0, so
@@ -42,10 +45,11 @@
  *    (about 1000 nested groups, megabyte programs) may be judged
  *    differently; Go's limit of 32M class runes is not modelled.
  *  - Error messages longer than struct ad_err's buffer are truncated.
- *  - A pattern Go accepts that PCRE2 still cannot compile (none known)
- *    fails with "regexp not supported by PCRE2: ...".  If both matchers
- *    give up on a subject (memory), the result is "no match" and a
- *    warning is logged once.
+ *  - Once PCRE2 gave up on a pattern, that pattern is matched by regex_vm
+ *    (correct, linear, but slower than JIT).  A pattern whose automaton
+ *    would exceed 16M instructions (far beyond Go's own limit except via
+ *    alternations Go factors away) cannot fall back: "no match" and a
+ *    warning logged once.
  * Not differences: \b \B are ASCII in both (no UCP); case folding of
  * literals and ranges uses Unicode simple folding in both (k K U+212A,
  * s S U+017F, the three sigmas); non-greedy operators and (?U) do not
@@ -67,6 +71,7 @@
 #include "alertd/log.h"
 #include "alertd/utf8.h"
 #include "alertd/xmalloc.h"
+#include "routing/regex_int.h"
 
 /* Go's parse errors (regexp/syntax.ErrorCode). */
 #define E_INTERNAL	"regexp/syntax: internal error"
@@ -95,51 +100,9 @@
 #define NOPOS		((size_t)-1)
 /* Cap on the PCRE2 pattern we write (Go accepts far less than this). */
 #define RE_OUT_CAP	((size_t)64 << 20)
-/* Backtracking budget before the DFA matcher takes over. */
-#define RE_MATCH_LIMIT	1000000
-#define RE_WS_MIN	1024
-#define RE_WS_MAX	((size_t)1 << 22)
+/* Backtracking budget before the linear-time matcher takes over. */
+#define RE_MATCH_LIMIT	200000
 #define RE_FAST_MAX	16
-
-/* Parse flags (Go's syntax.Flags that matter here). */
-#define RF_FOLD		0x01u	/* (?i) */
-#define RF_ONELINE	0x02u	/* cleared by (?m) */
-#define RF_DOTNL	0x04u	/* (?s) */
-#define RF_NONGREEDY	0x08u	/* (?U): irrelevant to whether it matches */
-
-enum rop {
-	ROP_NOMATCH, ROP_EMPTY, ROP_LIT, ROP_CLASS, ROP_ANYNL, ROP_ANY,
-	ROP_BOL, ROP_EOL, ROP_BOT, ROP_EOT, ROP_WORDB, ROP_NWORDB,
-	ROP_CAPTURE, ROP_STAR, ROP_PLUS, ROP_QUEST, ROP_REPEAT,
-	ROP_CONCAT, ROP_ALT,
-	ROP_LPAREN,		/* parse-stack markers from here on */
-	ROP_VBAR
-};
-
-enum { CI_RANGE, CI_PROP };
-
-struct citem {
-	int		kind;
-	bool		neg;		/* CI_PROP: \P */
-	int		prop;		/* CI_PROP: index, see prop_name() */
-	uint32_t	lo, hi;		/* CI_RANGE */
-};
-
-struct rnode {
-	enum rop	  op;
-	unsigned	  flags;	/* flags in effect at creation */
-	int		  min, max;	/* ROP_REPEAT; max -1: unbounded */
-	int		  cap;		/* ROP_LPAREN: capture number, 0: (?: */
-	int		  height;
-	int64_t		  size;		/* lower bound of Go's size, -1 */
-	bool		  neg;		/* ROP_CLASS: [^...] */
-	uint32_t	 *runes;	/* ROP_LIT */
-	size_t		  nrunes, arunes;
-	struct citem	 *items;	/* ROP_CLASS */
-	size_t		  nitems, aitems;
-	struct rnode	**sub;
-	size_t		  nsub, asub;
-};
 
 struct rparser {
 	const char	 *s;		/* the whole pattern */
@@ -1804,6 +1767,13 @@ struct regex {
 	pcre2_code_8		*code8;
 	pcre2_code_32		*code32;	/* too large for code8 */
 	bool			 jit;
+	/* The fallback: built from the pattern when first needed. */
+	char			*pattern;
+	size_t			 plen;
+	struct regex_vm *_Atomic vm;
+	atomic_bool		 vm_only;	/* PCRE2 gave up on it once */
+	atomic_bool		 vm_failed;	/* too large to build */
+	pthread_mutex_t		 vm_lock;
 };
 
 /* Per-thread PCRE2 state: match data cannot be shared between threads. */
@@ -1814,8 +1784,6 @@ struct regex_tls {
 	pcre2_match_data_32	*md32;
 	pcre2_match_context_32	*mc32;
 	pcre2_jit_stack_32	*js32;
-	int			*ws;		/* DFA workspace */
-	size_t			 nws;
 	char			*fix;		/* subject with U+FFFD */
 	size_t			 afix;
 	uint32_t		*u32;		/* subject as UTF-32 */
@@ -1839,7 +1807,6 @@ regex_tls_free(void *v)
 	pcre2_match_data_free_32(t->md32);
 	pcre2_match_context_free_32(t->mc32);
 	pcre2_jit_stack_free_32(t->js32);
-	free(t->ws);
 	free(t->fix);
 	free(t->u32);
 	free(t);
@@ -1892,6 +1859,7 @@ regex_tls_init32(struct regex_tls *t)
 void
 regex_thread_cleanup(void)
 {
+	regex_vm_thread_cleanup();
 	if (regex_tls == NULL)
 		return;
 	regex_tls_free(regex_tls);
@@ -1910,6 +1878,9 @@ regex_free(struct regex *re)
 	free(re->litlens);
 	pcre2_code_free_8(re->code8);
 	pcre2_code_free_32(re->code32);
+	regex_vm_free(atomic_load(&re->vm));
+	pthread_mutex_destroy(&re->vm_lock);
+	free(re->pattern);
 	free(re);
 }
 
@@ -2044,28 +2015,27 @@ compile32(struct regex *rx, const char *pat, size_t len, int *ec)
 	return 0;
 }
 
-static int
-regex_pcre2(struct regex *rx, const struct rnode *root, struct ad_err *err)
+/*
+ * Compiles the translation with 8-bit PCRE2, or 32-bit when too large.
+ * Should PCRE2 refuse it anyway, the linear-time matcher does all the
+ * matching: Go accepted the pattern, so must we.
+ */
+static void
+regex_pcre2(struct regex *rx, const struct rnode *root)
 {
 	struct buf	pat;
-	char		msg[256];
-	int		ec = 0, rc;
+	int		ec = 0;
 
 	buf_init(&pat, BUF_NOCAP);
-	rc = translate_tree(root, &pat, err);
-	if (rc == 0 && compile8(rx, buf_str(&pat), buf_len(&pat), &ec) == -1) {
-		rc = -1;
-		if (ec == PCRE2_ERROR_PATTERN_TOO_LARGE)
-			rc = compile32(rx, buf_str(&pat), buf_len(&pat), &ec);
-		if (rc == -1) {
-			pcre2_get_error_message_8(ec, (PCRE2_UCHAR8 *)msg,
-			    sizeof(msg));
-			ad_err_set(err, AD_EINVAL, "regexp not supported by "
-			    "PCRE2: %s", msg);
-		}
+	if (translate_tree(root, &pat, NULL) == -1 ||
+	    (compile8(rx, buf_str(&pat), buf_len(&pat), &ec) == -1 &&
+	    (ec != PCRE2_ERROR_PATTERN_TOO_LARGE ||
+	    compile32(rx, buf_str(&pat), buf_len(&pat), &ec) == -1))) {
+		atomic_store(&rx->vm_only, true);
+		atomic_store(&rx->vm, regex_vm_build(root));
+		atomic_store(&rx->vm_failed, atomic_load(&rx->vm) == NULL);
 	}
 	buf_release(&pat);
-	return rc;
 }
 
 struct regex *
@@ -2081,10 +2051,11 @@ regex_compile(const char *pattern, size_t len, struct ad_err *err)
 	}
 	rx = xcalloc(1, sizeof(*rx));
 	atomic_init(&rx->refs, 1);
-	if (!fast_path(rx, root) && regex_pcre2(rx, root, err) == -1) {
-		regex_free(rx);
-		rx = NULL;
-	}
+	pthread_mutex_init(&rx->vm_lock, NULL);
+	rx->pattern = xmemdup(pattern, len);
+	rx->plen = len;
+	if (!fast_path(rx, root))
+		regex_pcre2(rx, root);
 	rp_release(&p);
 	return rx;
 }
@@ -2139,28 +2110,59 @@ match_fast(const struct regex *rx, const char *s, size_t len)
 	return false;
 }
 
-static bool
-match_failed(int rc)
+/* The linear-time matcher, built from the pattern on first use. */
+static const struct regex_vm *
+vm_get(struct regex *rx)
 {
-	static atomic_int	warned;
+	struct regex_vm	*vm;
+	struct rparser	 p;
+	struct rnode	*root;
 
+	vm = atomic_load_explicit(&rx->vm, memory_order_acquire);
+	if (vm != NULL || atomic_load(&rx->vm_failed))
+		return vm;
+	pthread_mutex_lock(&rx->vm_lock);
+	vm = atomic_load_explicit(&rx->vm, memory_order_acquire);
+	if (vm == NULL && !atomic_load(&rx->vm_failed)) {
+		if (rp_run(&p, rx->pattern, rx->plen, &root, NULL) == 0)
+			vm = regex_vm_build(root);
+		rp_release(&p);
+		atomic_store(&rx->vm_failed, vm == NULL);
+		atomic_store_explicit(&rx->vm, vm, memory_order_release);
+	}
+	pthread_mutex_unlock(&rx->vm_lock);
+	return vm;
+}
+
+/*
+ * PCRE2 gave up (match or memory limits): backtracking can take
+ * exponential time where Go's automaton is linear.  Answer with our own
+ * automaton, and use it directly for this pattern from now on.
+ */
+static bool
+match_vm(const struct regex *crx, const char *s, size_t len)
+{
+	struct regex		*rx = (struct regex *)crx;	/* caches only */
+	const struct regex_vm	*vm;
+	static atomic_int	 warned;
+
+	atomic_store(&rx->vm_only, true);
+	vm = vm_get(rx);
+	if (vm != NULL)
+		return regex_vm_match(vm, s, len);
 	if (atomic_exchange(&warned, 1) == 0)
-		log_warn("regex: match gave up (pcre2 error %d), "
-		    "treating as no match", rc);
+		log_warn("regex: pattern too large for the fallback matcher, "
+		    "treating as no match");
 	return false;
 }
 
-static int
-dfa_grow(struct regex_tls *t)
+bool
+regex_match_vm(const struct regex *rx, const char *s, size_t len)
 {
-	size_t	n = t->nws ? t->nws * 2 : RE_WS_MIN;
+	const struct regex_vm	*vm;
 
-	if (n > RE_WS_MAX)
-		return -1;
-	free(t->ws);
-	t->ws = xreallocarray(NULL, n, sizeof(*t->ws));
-	t->nws = n;
-	return 0;
+	vm = vm_get((struct regex *)rx);
+	return vm != NULL && regex_vm_match(vm, s, len);
 }
 
 static bool
@@ -2178,19 +2180,7 @@ match8(const struct regex *rx, struct regex_tls *t, const char *s,
 		    t->md8, t->mc8);
 	if (rc >= 0 || rc == PCRE2_ERROR_NOMATCH)
 		return rc >= 0;
-	/* Backtracking gave up: the DFA algorithm is polynomial. */
-	if (t->ws == NULL)
-		dfa_grow(t);
-	for (;;) {
-		rc = pcre2_dfa_match_8(rx->code8, subj, len, 0,
-		    PCRE2_NO_UTF_CHECK | PCRE2_DFA_SHORTEST, t->md8, NULL,
-		    t->ws, t->nws);
-		if (rc != PCRE2_ERROR_DFA_WSSIZE || dfa_grow(t) == -1)
-			break;
-	}
-	if (rc >= 0 || rc == PCRE2_ERROR_NOMATCH)
-		return rc >= 0;
-	return match_failed(rc);
+	return match_vm(rx, s, len);
 }
 
 static bool
@@ -2216,18 +2206,7 @@ match32(const struct regex *rx, struct regex_tls *t, const char *s,
 		    PCRE2_NO_UTF_CHECK, t->md32, t->mc32);
 	if (rc >= 0 || rc == PCRE2_ERROR_NOMATCH)
 		return rc >= 0;
-	if (t->ws == NULL)
-		dfa_grow(t);
-	for (;;) {
-		rc = pcre2_dfa_match_32(rx->code32, t->u32, n, 0,
-		    PCRE2_NO_UTF_CHECK | PCRE2_DFA_SHORTEST, t->md32, NULL,
-		    t->ws, t->nws);
-		if (rc != PCRE2_ERROR_DFA_WSSIZE || dfa_grow(t) == -1)
-			break;
-	}
-	if (rc >= 0 || rc == PCRE2_ERROR_NOMATCH)
-		return rc >= 0;
-	return match_failed(rc);
+	return match_vm(rx, s, len);
 }
 
 bool
@@ -2239,6 +2218,8 @@ regex_match(const struct regex *rx, const char *s, size_t len)
 	valid = utf8_valid(s, len);
 	if (rx->fast != FAST_NONE && (valid || rx->fast != FAST_LITS))
 		return match_fast(rx, s, len);
+	if (atomic_load_explicit(&rx->vm_only, memory_order_relaxed))
+		return match_vm(rx, s, len);
 	t = regex_tls_get();
 	if (rx->code32 != NULL)
 		return match32(rx, t, s, len);

@@ -13,12 +13,14 @@
  * where): that is all that matchers need, and for that question
  * leftmost-first and leftmost-longest semantics agree, so non-greedy
  * operators and (?U) need no translation.  The subject is read as Go reads
- * it: an invalid UTF-8 byte is the rune U+FFFD.  See regex.c for what still
- * differs from Go.
+ * it: an invalid UTF-8 byte is the rune U+FFFD.  Matching time is bounded
+ * as in Go: when PCRE2's backtracking gives up on a pathological pattern,
+ * a linear-time automaton (regex_vm.c) answers.  See regex.c for what
+ * still differs from Go.
  *
- * A struct regex is immutable and refcounted; matching is safe from any
- * number of threads at once (each thread keeps its own PCRE2 match data).
- * Thread: any.
+ * A struct regex is immutable (apart from internal caches) and refcounted;
+ * matching is safe from any number of threads at once (each thread keeps
+ * its own match state).  Thread: any.
  */
 #ifndef ALERTD_ROUTING_REGEX_H
 #define ALERTD_ROUTING_REGEX_H
