@@ -991,7 +991,7 @@ up_close_brace(struct uparser *p, enum up_state *next)
 }
 
 static int
-up_matcher(struct uparser *p, enum up_state *next, struct ad_err *err)
+up_matcher(struct uparser *p, enum up_state *next)
 {
 	static const unsigned	ops = TOK_EQ | TOK_NE | TOK_RE | TOK_NRE;
 	struct matcher		*m;
@@ -1032,7 +1032,6 @@ up_matcher(struct uparser *p, enum up_state *next, struct ad_err *err)
 	*next = S_END;
 	rc = P_OK;
 out:
-	(void)err;
 	buf_release(&name);
 	buf_release(&value);
 	return rc;
@@ -1101,7 +1100,7 @@ utf8_parse_list(const char *s, struct matchers *out, struct ad_err *err)
 		switch (st) {
 		case S_OPEN: rc = up_open_brace(&p, &st); break;
 		case S_CLOSE: rc = up_close_brace(&p, &st); break;
-		case S_MATCHER: rc = up_matcher(&p, &st, err); break;
+		case S_MATCHER: rc = up_matcher(&p, &st); break;
 		case S_END: rc = up_end_of_matcher(&p, &st); break;
 		case S_COMMA: rc = up_comma(&p, &st); break;
 		default: rc = up_eof(&p, &st); break;

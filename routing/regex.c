@@ -75,7 +75,6 @@
 
 /* Go's parse errors (regexp/syntax.ErrorCode). */
 #define E_INTERNAL	"regexp/syntax: internal error"
-#define E_CHARCLASS	"invalid character class"
 #define E_CHARRANGE	"invalid character class range"
 #define E_ESCAPE	"invalid escape sequence"
 #define E_NAMEDCAP	"invalid named capture"
