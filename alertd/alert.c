@@ -73,16 +73,24 @@ alert_merge(const struct alert *a, const struct alert *o)
 	res = alert_new(labels_ref(o->labels), labels_ref(o->annotations),
 	    o->generator_url, o->starts_at, o->ends_at, o->updated_at,
 	    o->timeout);
-	if (BEFORE(a->starts_at, o->starts_at))
+	res->starts_off = o->starts_off;
+	res->ends_off = o->ends_off;
+	if (BEFORE(a->starts_at, o->starts_at)) {
 		res->starts_at = a->starts_at;
+		res->starts_off = a->starts_off;
+	}
 	/* Alertmanager evaluates Resolved() against the wall clock here. */
 	now = ad_now();
 	if (alert_resolved_at(o, now)) {
-		if (alert_resolved_at(a, now) && AFTER(a->ends_at, o->ends_at))
+		if (alert_resolved_at(a, now) && AFTER(a->ends_at, o->ends_at)) {
 			res->ends_at = a->ends_at;
+			res->ends_off = a->ends_off;
+		}
 	} else {
-		if (AFTER(a->ends_at, o->ends_at) && !a->timeout)
+		if (AFTER(a->ends_at, o->ends_at) && !a->timeout) {
 			res->ends_at = a->ends_at;
+			res->ends_off = a->ends_off;
+		}
 	}
 	return res;
 }

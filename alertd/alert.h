@@ -32,6 +32,13 @@ struct alert {
 	ad_time_t	 ends_at;
 	ad_time_t	 updated_at;
 	bool		 timeout;
+	/*
+	 * UTC offsets (seconds east) of starts_at and ends_at as the client
+	 * wrote them: Go's time.Time keeps its zone, and Alertmanager's API
+	 * prints "2020-01-01T00:00:00.000+02:00" back.  0 prints as "Z".
+	 */
+	int32_t		 starts_off;
+	int32_t		 ends_off;
 };
 
 /*
@@ -52,7 +59,7 @@ bool		 alert_resolved_at(const struct alert *a, ad_time_t ts);
  * types.Alert.Merge: the younger (by updated_at) alert's fields, the
  * earliest starts_at, and the later ends_at where Alertmanager takes it
  * (both resolved: latest wins; firing: a later non-timeout end wins).
- * Returns a new alert.
+ * A time taken from an alert keeps its UTC offset.  Returns a new alert.
  */
 struct alert	*alert_merge(const struct alert *a, const struct alert *b);
 

@@ -1,0 +1,322 @@
+/*
+ * /api/v2/alerts (POST, GET) and /api/v2/alerts/groups (GET, through the
+ * dispatcher's hook): Alertmanager's postAlertsHandler, getAlertsHandler
+ * and alertFilter.  Quirks kept on purpose:
+ *   - a zero startsAt takes endsAt when that is set, else now; a zero
+ *     endsAt becomes now + resolve_timeout and marks the alert "timeout";
+ *     "0001-01-01T00:00:00Z" is zero, "" is 1970 (strfmt);
+ *   - empty label values are dropped before validation;
+ *   - the valid alerts of a batch are stored even when others are not,
+ *     and the 400 lists every invalid alert's error joined by "; ";
+ *   - the unprocessed parameter filters nothing (0.25 ignores it, and an
+ *     alert's status is always computed before filtering).
+ * Extra (alertd): per-alert limits on labels, sizes and NUL bytes.
+ */
+#include "alertd/api.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "alertd/alert.h"
+#include "alertd/alertd.h"
+#include "alertd/api_json.h"
+#include "alertd/err.h"
+#include "alertd/log.h"
+#include "alertd/store.h"
+#include "alertd/xmalloc.h"
+#include "config/config.h"
+#include "routing/labels.h"
+#include "routing/matcher.h"
+
+/* ------------------------------------------------------------- filters -- */
+
+int
+api_alerts_query_parse(const struct api_req *rq, struct api_alerts_query *q,
+    struct api_resp *resp)
+{
+	struct ad_err	 err;
+	struct matcher	*m;
+	struct buf	 msg;
+	const char	*recv;
+	size_t		 i;
+
+	memset(q, 0, sizeof(*q));
+	matchers_init(&q->filter);
+	q->active = api_query_bool(rq, "active", true);
+	q->silenced = api_query_bool(rq, "silenced", true);
+	q->inhibited = api_query_bool(rq, "inhibited", true);
+	q->unprocessed = api_query_bool(rq, "unprocessed", true);
+	for (i = 0; i < rq->n_query; i++) {
+		if (strcmp(rq->query[i].key, "filter") != 0)
+			continue;
+		m = matcher_parse(rq->query[i].value, &err);
+		if (m == NULL) {
+			api_reply_string(resp, 400, err.msg);
+			api_alerts_query_release(q);
+			return -1;
+		}
+		matchers_add(&q->filter, m);
+	}
+	recv = api_query_get(rq, "receiver");
+	if (recv == NULL)
+		return 0;
+	q->receiver = matcher_new(MATCH_RE, "receiver", recv, &err);
+	if (q->receiver != NULL)
+		return 0;
+	buf_init(&msg, BUF_NOCAP);
+	buf_addf(&msg, "failed to parse receiver param: %s", err.msg);
+	api_reply_string(resp, 400, buf_str(&msg));
+	buf_release(&msg);
+	api_alerts_query_release(q);
+	return -1;
+}
+
+void
+api_alerts_query_release(struct api_alerts_query *q)
+{
+	matchers_release(&q->filter);
+	matcher_free(q->receiver);
+	q->receiver = NULL;
+}
+
+bool
+api_alerts_query_match(struct alertd *ad, const struct api_alerts_query *q,
+    const struct alert *a, ad_time_t now, struct alert_status *st)
+{
+	if (a->ends_at != AD_TIME_ZERO && a->ends_at < now)
+		return false;
+	alertd_status(ad, a, now, st);
+	if (!q->active && st->state == ALERT_STATE_ACTIVE)
+		return false;
+	if (!q->silenced && st->silenced_by.n > 0)
+		return false;
+	if (!q->inhibited && st->inhibited_by.n > 0)
+		return false;
+	return matchers_match(&q->filter, a->labels);
+}
+
+bool
+api_alerts_query_receivers(const struct api_alerts_query *q,
+    char *const *names, size_t n)
+{
+	size_t	i;
+
+	if (q->receiver == NULL)
+		return true;
+	for (i = 0; i < n; i++)
+		if (matcher_matches(q->receiver, names[i]))
+			return true;
+	return false;
+}
+
+/* ----------------------------------------------------------------- GET -- */
+
+static void
+emit_name(void *ctx, const char *name)
+{
+	alertd_strs_add(ctx, name);
+}
+
+static void
+get_alerts(struct api_req *rq, struct api_resp *resp)
+{
+	struct api_alerts_query	  q;
+	struct alert_status	  st;
+	struct alertd_strs	  rcv = { NULL, 0, 0 };
+	struct config		 *cfg;
+	struct alert		**v;
+	size_t			  n, i, k = 0;
+	ad_time_t		  now;
+
+	if (api_alerts_query_parse(rq, &q, resp) == -1)
+		return;
+	cfg = alertd_config(rq->ad);
+	n = store_list(rq->ad->alerts, &v);
+	now = ad_now();
+	resp->content_type = "application/json";
+	buf_addch(&resp->body, '[');
+	for (i = 0; i < n; i++) {
+		alertd_strs_release(&rcv);
+		alertd_receivers(rq->ad, cfg, v[i]->labels, emit_name, &rcv);
+		if (!api_alerts_query_receivers(&q, rcv.v, rcv.n))
+			continue;
+		alert_status_init(&st);
+		if (api_alerts_query_match(rq->ad, &q, v[i], now, &st)) {
+			if (k++ > 0)
+				buf_addch(&resp->body, ',');
+			api_json_alert(&resp->body, v[i], &st,
+			    (const char *const *)rcv.v, rcv.n);
+		}
+		alert_status_release(&st);
+	}
+	buf_addstr(&resp->body, "]\n");
+	alertd_strs_release(&rcv);
+	store_list_free(v, n);
+	config_unref(cfg);
+	api_alerts_query_release(&q);
+}
+
+static void
+get_groups(struct api_req *rq, struct api_resp *resp)
+{
+	struct api_alerts_query	 q;
+	struct ad_err		 err;
+	alertd_groups_fn	 fn;
+
+	if (api_alerts_query_parse(rq, &q, resp) == -1)
+		return;
+	resp->content_type = "application/json";
+	fn = (alertd_groups_fn)rq->ad->groups.fn;
+	if (fn == NULL)
+		buf_addstr(&resp->body, "[]\n");
+	else if (fn(rq->ad->groups.arg, &q, &resp->body, &err) == -1)
+		api_reply_string(resp, 500, err.msg);
+	api_alerts_query_release(&q);
+}
+
+/* ---------------------------------------------------------------- POST -- */
+
+/* postAlertsHandler's defaults; takes the labels and annotations of pa. */
+static struct alert *
+build(struct api_postable_alert *pa, ad_time_t now, ad_dur_t resolve)
+{
+	struct alert	*a;
+	ad_time_t	 starts = pa->starts_at, ends = pa->ends_at;
+	int32_t		 soff = pa->starts_off, eoff = pa->ends_off;
+	bool		 timeout = false;
+
+	if (starts == AD_TIME_ZERO) {
+		starts = ends == AD_TIME_ZERO ? now : ends;
+		soff = ends == AD_TIME_ZERO ? 0 : eoff;
+	}
+	if (ends == AD_TIME_ZERO) {
+		timeout = true;
+		ends = now + resolve;
+		eoff = 0;
+	}
+	a = alert_new(labels_drop_empty(pa->labels), pa->annotations,
+	    pa->generator_url, starts, ends, now, timeout);
+	pa->labels = pa->annotations = NULL;
+	a->starts_off = soff;
+	a->ends_off = eoff;
+	return a;
+}
+
+/* alertd's limits on one label set; -1 with the reason in msg. */
+static int
+check_limits(const struct alertd_limits *lim, const struct labels *ls,
+    bool annotations, struct buf *msg)
+{
+	size_t	i, max = annotations ? lim->max_annotation_size :
+		    lim->max_label_size;
+
+	if (!annotations && lim->max_labels > 0 && ls->n > lim->max_labels)
+		return buf_addf(msg, "too many labels: %u, the limit is %zu "
+		    "(--api.max-labels-per-alert)", ls->n, lim->max_labels),
+		    -1;
+	for (i = 0; max > 0 && i < ls->n; i++) {
+		if (strlen(ls->v[i].name) <= max &&
+		    strlen(ls->v[i].value) <= max)
+			continue;
+		buf_addf(msg, "%s ", annotations ? "annotation" : "label");
+		buf_add_goquote(msg, ls->v[i].name,
+		    strlen(ls->v[i].name) > 64 ? 64 : strlen(ls->v[i].name));
+		buf_addf(msg, " is longer than %zu bytes (--api.max-%s-size)",
+		    max, annotations ? "annotation" : "label");
+		return -1;
+	}
+	return 0;
+}
+
+/* model.Alert.Validate, then alertd's limits; -1 with msg appended. */
+static int
+validate(const struct alert *a, bool nul, const struct alertd_limits *lim,
+    struct buf *msg)
+{
+	struct ad_err	err;
+
+	if (nul)
+		return buf_addstr(msg, "invalid label set: label names, values "
+		    "and annotations must not contain U+0000"), -1;
+	if (a->starts_at == AD_TIME_ZERO)
+		return buf_addstr(msg, "start time missing"), -1;
+	if (a->ends_at != AD_TIME_ZERO && a->ends_at < a->starts_at)
+		return buf_addstr(msg, "start time must be before end time"), -1;
+	if (labels_validate(a->labels, &err) == -1)
+		return buf_addf(msg, "invalid label set: %s", err.msg), -1;
+	if (a->labels->n == 0)
+		return buf_addstr(msg, "at least one label pair required"), -1;
+	if (labels_validate(a->annotations, &err) == -1)
+		return buf_addf(msg, "invalid annotations: %s", err.msg), -1;
+	if (check_limits(lim, a->labels, false, msg) == -1 ||
+	    check_limits(lim, a->annotations, true, msg) == -1)
+		return -1;
+	return 0;
+}
+
+static ad_dur_t
+resolve_timeout(struct alertd *ad)
+{
+	struct config	*cfg = alertd_config(ad);
+	ad_dur_t	 d = cfg != NULL ? cfg->global.resolve_timeout : 5 * AD_MIN;
+
+	config_unref(cfg);
+	return d;
+}
+
+static void
+post_alerts(struct api_req *rq, struct api_resp *resp)
+{
+	struct alertd			*ad = rq->ad;
+	struct api_postable_alerts	 pa;
+	struct api_json_err		 jerr;
+	struct alert			**ok, *a;
+	struct buf			 errs;
+	size_t				 i, n_ok = 0, mark;
+	ad_time_t			 now;
+	ad_dur_t			 resolve;
+
+	if (api_json_decode_alerts(rq->body, rq->body_len, ad->limits.max_alerts,
+	    &pa, &jerr) == -1) {
+		log_debugkv("Failed to decode alerts", "path", rq->path,
+		    "method", rq->method, "err", jerr.msg, (char *)NULL);
+		api_reply_error(resp, jerr.status, jerr.code, jerr.msg);
+		api_json_err_release(&jerr);
+		return;
+	}
+	resolve = resolve_timeout(ad);
+	now = ad_now();
+	ok = xcalloc(pa.n + 1, sizeof(*ok));
+	buf_init(&errs, BUF_NOCAP);
+	for (i = 0; i < pa.n; i++) {
+		a = build(&pa.v[i], now, resolve);
+		atomic_fetch_add(a->ends_at > ad_now() ? &ad->alerts_firing :
+		    &ad->alerts_resolved, 1);
+		mark = buf_len(&errs);
+		if (mark > 0)
+			buf_addstr(&errs, "; ");
+		if (validate(a, pa.v[i].nul_byte, &ad->limits, &errs) == -1) {
+			atomic_fetch_add(&ad->alerts_invalid, 1);
+			alert_unref(a);
+			continue;
+		}
+		buf_setlen(&errs, mark);
+		ok[n_ok++] = a;
+	}
+	store_put_many(ad->alerts, ok, n_ok);
+	if (buf_len(&errs) > 0) {
+		log_errorkv("Failed to validate alerts", "path", rq->path,
+		    "method", rq->method, "err", buf_str(&errs), (char *)NULL);
+		api_reply_string(resp, 400, buf_str(&errs));
+	}
+	buf_release(&errs);
+	free(ok);
+	api_postable_alerts_release(&pa);
+}
+
+const struct api_route api_alerts_routes[] = {
+	{ "POST", "/api/v2/alerts", post_alerts, API_V2 | API_JSON },
+	{ "GET", "/api/v2/alerts", get_alerts, API_V2 },
+	{ "GET", "/api/v2/alerts/groups", get_groups, API_V2 },
+	{ NULL, NULL, NULL, 0 }
+};
