@@ -357,9 +357,10 @@ to_time(const struct tm_parts *tp, ad_time_t *t)
 		*t = AD_TIME_ZERO;
 		return 0;
 	}
-	if (secs <= INT64_MIN / AD_SEC + 1 || secs >= INT64_MAX / AD_SEC - 1)
+	if (__builtin_mul_overflow(secs, AD_SEC, t) ||
+	    __builtin_add_overflow(*t, (int64_t)tp->nsec, t) ||
+	    *t == AD_TIME_ZERO)
 		return -1;
-	*t = secs * AD_SEC + tp->nsec;
 	return 0;
 }
 
