@@ -26,11 +26,21 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
+def free_ports(n):
+    """n distinct TCP ports free on 127.0.0.1 right now."""
+    socks = [socket.socket() for _ in range(n)]
+    try:
+        for s in socks:
+            s.bind(('127.0.0.1', 0))
+        return [s.getsockname()[1] for s in socks]
+    finally:
+        for s in socks:
+            s.close()
+
+
 def free_port():
     """A TCP port free on 127.0.0.1 right now."""
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
+    return free_ports(1)[0]
 
 
 def wait_http(port, path='/-/ready', timeout=10.0, proc=None):
@@ -117,8 +127,8 @@ class _Daemon:
     def command(self):
         raise NotImplementedError
 
-    def start(self, wait=True):
-        self.port = free_port()
+    def start(self, wait=True, port=None):
+        self.port = port or free_port()
         self._log = open(self.log_path, 'ab')
         self.proc = subprocess.Popen(self.command(), stdout=self._log,
                                      stderr=subprocess.STDOUT,
