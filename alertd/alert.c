@@ -9,10 +9,10 @@
 #include "alertd/xmalloc.h"
 #include "routing/labels.h"
 
-struct alert *
-alert_new(struct labels *labels, struct labels *annotations,
-    const char *generator_url, ad_time_t starts_at, ad_time_t ends_at,
-    ad_time_t updated_at, bool timeout)
+static struct alert *
+alert_alloc(struct labels *labels, struct labels *annotations,
+    const char *generator_url, uint64_t fp, ad_time_t starts_at,
+    ad_time_t ends_at, ad_time_t updated_at, bool timeout)
 {
 	struct alert	*a;
 
@@ -21,12 +21,22 @@ alert_new(struct labels *labels, struct labels *annotations,
 	a->labels = labels;
 	a->annotations = annotations != NULL ? annotations : labels_empty();
 	a->generator_url = xstrdup(generator_url != NULL ? generator_url : "");
-	a->fp = labels_fingerprint(labels);
+	a->fp = fp;
 	a->starts_at = starts_at;
 	a->ends_at = ends_at;
 	a->updated_at = updated_at;
 	a->timeout = timeout;
 	return a;
+}
+
+struct alert *
+alert_new(struct labels *labels, struct labels *annotations,
+    const char *generator_url, ad_time_t starts_at, ad_time_t ends_at,
+    ad_time_t updated_at, bool timeout)
+{
+	return alert_alloc(labels, annotations, generator_url,
+	    labels_fingerprint(labels), starts_at, ends_at, updated_at,
+	    timeout);
 }
 
 struct alert *
@@ -70,8 +80,9 @@ alert_merge(const struct alert *a, const struct alert *o)
 	/* Let o always be the younger alert. */
 	if (BEFORE(o->updated_at, a->updated_at))
 		return alert_merge(o, a);
-	res = alert_new(labels_ref(o->labels), labels_ref(o->annotations),
-	    o->generator_url, o->starts_at, o->ends_at, o->updated_at,
+	/* Same labels, same fingerprint: no need to hash them again. */
+	res = alert_alloc(labels_ref(o->labels), labels_ref(o->annotations),
+	    o->generator_url, o->fp, o->starts_at, o->ends_at, o->updated_at,
 	    o->timeout);
 	res->starts_off = o->starts_off;
 	res->ends_off = o->ends_off;

@@ -177,10 +177,27 @@ run_reload_hooks(struct alertd *ad, struct config *cfg, struct ad_errs *errs)
 	return rc;
 }
 
+static void
+log_warnings(struct alertd *ad, const struct ad_errs *w)
+{
+	struct buf	msg;
+	size_t		i;
+
+	buf_init(&msg, BUF_NOCAP);
+	for (i = 0; i < w->n; i++) {
+		buf_reset(&msg);
+		alertd_errs_format(&(struct ad_errs){ w->v + i, 1, 0 }, &msg);
+		log_warnkv("configuration warning", "file", ad->config_file,
+		    "warn", buf_str(&msg), (char *)NULL);
+	}
+	buf_release(&msg);
+}
+
 int
 alertd_reload(struct alertd *ad, struct ad_errs *errs)
 {
 	struct config	*cfg, *old;
+	struct ad_errs	 warnings;
 	struct buf	 msg;
 	size_t		 first = errs->n;
 	int		 rc;
@@ -189,7 +206,10 @@ alertd_reload(struct alertd *ad, struct ad_errs *errs)
 	pthread_mutex_lock(&ad->reload_lock);
 	log_infokv("Loading configuration file", "file", ad->config_file,
 	    (char *)NULL);
-	cfg = config_load(ad->config_file, errs);
+	ad_errs_init(&warnings);
+	cfg = config_load(ad->config_file, NULL, errs, &warnings);
+	log_warnings(ad, &warnings);
+	ad_errs_release(&warnings);
 	buf_init(&msg, BUF_NOCAP);
 	if (cfg == NULL) {
 		if (errs->n == first)

@@ -83,7 +83,7 @@ api_reply_string(struct api_resp *resp, int status, const char *msg)
 	resp->status = status;
 	resp->content_type = "application/json";
 	buf_reset(&resp->body);
-	api_json_str_noesc(&resp->body, msg, strlen(msg));
+	api_json_string_noesc(&resp->body, msg, strlen(msg));
 	buf_addch(&resp->body, '\n');
 }
 

@@ -202,30 +202,49 @@ build(struct api_postable_alert *pa, ad_time_t now, ad_dur_t resolve)
 	return a;
 }
 
-/* alertd's limits on one label set; -1 with the reason in msg. */
-static int
-check_limits(const struct alertd_limits *lim, const struct labels *ls,
-    bool annotations, struct buf *msg)
-{
-	size_t	i, max = annotations ? lim->max_annotation_size :
-		    lim->max_label_size;
+/* What check_set found in one label set. */
+struct set_check {
+	const char	*bad_name;	/* first invalid name, or NULL */
+	const char	*too_long;	/* first name or value over max */
+};
 
-	if (!annotations && lim->max_labels > 0 && ls->n > lim->max_labels)
-		return buf_addf(msg, "too many labels: %u, the limit is %zu "
-		    "(--api.max-labels-per-alert)", ls->n, lim->max_labels),
-		    -1;
-	for (i = 0; max > 0 && i < ls->n; i++) {
-		if (strlen(ls->v[i].name) <= max &&
-		    strlen(ls->v[i].value) <= max)
-			continue;
-		buf_addf(msg, "%s ", annotations ? "annotation" : "label");
-		buf_add_goquote(msg, ls->v[i].name,
-		    strlen(ls->v[i].name) > 64 ? 64 : strlen(ls->v[i].name));
-		buf_addf(msg, " is longer than %zu bytes (--api.max-%s-size)",
-		    max, annotations ? "annotation" : "label");
-		return -1;
+/*
+ * model.LabelSet.Validate's name check and alertd's size limit in one
+ * pass.  Values need no UTF-8 check: the decoder only makes valid UTF-8.
+ */
+static void
+check_set(const struct labels *ls, size_t max, struct set_check *c)
+{
+	size_t	i, nlen;
+
+	c->bad_name = c->too_long = NULL;
+	for (i = 0; i < ls->n; i++) {
+		nlen = strlen(ls->v[i].name);
+		if (c->bad_name == NULL &&
+		    !label_name_valid(ls->v[i].name, nlen))
+			c->bad_name = ls->v[i].name;
+		if (c->too_long == NULL && max > 0 && (nlen > max ||
+		    strlen(ls->v[i].value) > max))
+			c->too_long = ls->v[i].name;
 	}
-	return 0;
+}
+
+static int
+fail_name(struct buf *msg, const char *what, const char *name)
+{
+	buf_addf(msg, "%s: invalid name ", what);
+	buf_add_goquote(msg, name, strlen(name));
+	return -1;
+}
+
+static int
+fail_size(struct buf *msg, const char *what, const char *name, size_t max)
+{
+	buf_addf(msg, "%s ", what);
+	buf_add_goquote(msg, name, strlen(name) > 64 ? 64 : strlen(name));
+	buf_addf(msg, " is longer than %zu bytes (--api.max-%s-size)", max,
+	    what);
+	return -1;
 }
 
 /* model.Alert.Validate, then alertd's limits; -1 with msg appended. */
@@ -233,7 +252,7 @@ static int
 validate(const struct alert *a, bool nul, const struct alertd_limits *lim,
     struct buf *msg)
 {
-	struct ad_err	err;
+	struct set_check	l, an;
 
 	if (nul)
 		return buf_addstr(msg, "invalid label set: label names, values "
@@ -242,15 +261,24 @@ validate(const struct alert *a, bool nul, const struct alertd_limits *lim,
 		return buf_addstr(msg, "start time missing"), -1;
 	if (a->ends_at != AD_TIME_ZERO && a->ends_at < a->starts_at)
 		return buf_addstr(msg, "start time must be before end time"), -1;
-	if (labels_validate(a->labels, &err) == -1)
-		return buf_addf(msg, "invalid label set: %s", err.msg), -1;
+	check_set(a->labels, lim->max_label_size, &l);
+	if (l.bad_name != NULL)
+		return fail_name(msg, "invalid label set", l.bad_name);
 	if (a->labels->n == 0)
 		return buf_addstr(msg, "at least one label pair required"), -1;
-	if (labels_validate(a->annotations, &err) == -1)
-		return buf_addf(msg, "invalid annotations: %s", err.msg), -1;
-	if (check_limits(lim, a->labels, false, msg) == -1 ||
-	    check_limits(lim, a->annotations, true, msg) == -1)
-		return -1;
+	check_set(a->annotations, lim->max_annotation_size, &an);
+	if (an.bad_name != NULL)
+		return fail_name(msg, "invalid annotations", an.bad_name);
+	if (lim->max_labels > 0 && a->labels->n > lim->max_labels)
+		return buf_addf(msg, "too many labels: %u, the limit is %zu "
+		    "(--api.max-labels-per-alert)", a->labels->n,
+		    lim->max_labels), -1;
+	if (l.too_long != NULL)
+		return fail_size(msg, "label", l.too_long,
+		    lim->max_label_size);
+	if (an.too_long != NULL)
+		return fail_size(msg, "annotation", an.too_long,
+		    lim->max_annotation_size);
 	return 0;
 }
 
@@ -290,7 +318,7 @@ post_alerts(struct api_req *rq, struct api_resp *resp)
 	buf_init(&errs, BUF_NOCAP);
 	for (i = 0; i < pa.n; i++) {
 		a = build(&pa.v[i], now, resolve);
-		atomic_fetch_add(a->ends_at > ad_now() ? &ad->alerts_firing :
+		atomic_fetch_add(a->ends_at > now ? &ad->alerts_firing :
 		    &ad->alerts_resolved, 1);
 		mark = buf_len(&errs);
 		if (mark > 0)

@@ -460,7 +460,7 @@ api_go_parse_datetime(const char *s, size_t len, ad_time_t *t, int32_t *off,
 }
 
 char *
-api_go_format_datetime(ad_time_t t, int32_t off, char out[API_TIME_MAX])
+api_go_format_datetime(ad_time_t t, int32_t off, char out[API_GO_TIME_MAX])
 {
 	int64_t		 secs, days, rem, y;
 	unsigned	 mo, d;
@@ -488,15 +488,15 @@ api_go_format_datetime(ad_time_t t, int32_t off, char out[API_TIME_MAX])
 		days--;
 	}
 	time_civil_from_days(days, &y, &mo, &d);
-	n = snprintf(out, API_TIME_MAX, "%04lld-%02u-%02uT%02d:%02d:%02d.%03ld",
+	n = snprintf(out, API_GO_TIME_MAX, "%04lld-%02u-%02uT%02d:%02d:%02d.%03ld",
 	    (long long)y, mo, d, (int)(rem / 3600), (int)(rem / 60 % 60),
 	    (int)(rem % 60), ms);
 	if (off == 0) {
-		snprintf(out + n, API_TIME_MAX - (size_t)n, "Z");
+		snprintf(out + n, API_GO_TIME_MAX - (size_t)n, "Z");
 		return out;
 	}
 	z = off / 60;
-	snprintf(out + n, API_TIME_MAX - (size_t)n, "%c%02d:%02d",
+	snprintf(out + n, API_GO_TIME_MAX - (size_t)n, "%c%02d:%02d",
 	    z < 0 ? '-' : '+', (z < 0 ? -z : z) / 60, (z < 0 ? -z : z) % 60);
 	return out;
 }

@@ -36,9 +36,9 @@ int	api_go_parse_datetime(const char *s, size_t len, ad_time_t *t,
 /* govalidator.IsRequestURI: url.ParseRequestURI(s) succeeds. */
 bool	api_go_request_uri_valid(const char *s, size_t len);
 
-#define API_TIME_MAX	40
+#define API_GO_TIME_MAX	40
 /* strfmt.DateTime.String(): "2006-01-02T15:04:05.000Z07:00" at offset off. */
 char	*api_go_format_datetime(ad_time_t t, int32_t off,
-	    char out[API_TIME_MAX]);
+	    char out[API_GO_TIME_MAX]);
 
 #endif

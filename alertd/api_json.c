@@ -3,13 +3,15 @@
  * as Go's json.Decoder + encoding/json + go-swagger binding do on a
  * PostableAlerts body, and Go-identical encoders for gettableAlert.
  *
- * The decoder runs in two passes over the body, like Go: scan() is Go's
- * scanner (syntax only, its error texts, 10000 levels of nesting at
- * most) and finds the end of the first value; the decode pass then walks
- * that value, which is known to be well-formed, and applies Go's typing
- * rules.  PostableAlert's generated UnmarshalJSON decodes each element
- * twice (annotations/endsAt/startsAt, then generatorURL/labels), so the
- * errors of the first group win; that order is kept.
+ * The decoder walks the body once, checking its syntax as it goes and
+ * applying Go's typing rules.  Go reads the whole first value before
+ * decoding it, so a syntax error anywhere wins over a type error: when
+ * the walk fails for any reason, Go's scanner (api_jscan.c) runs over
+ * the body to word the error, and only a body it finds well-formed gets
+ * the decoder's own error.  PostableAlert's generated UnmarshalJSON
+ * decodes each element twice (annotations/endsAt/startsAt, then
+ * generatorURL/labels), so the first group's errors win: the walk keeps
+ * errors per group to answer the same.
  */
 #include "alertd/api_json.h"
 
@@ -20,12 +22,11 @@
 #include "alertd/alert.h"
 #include "alertd/alertd.h"
 #include "alertd/api_gofmt.h"
+#include "alertd/api_jscan.h"
 #include "alertd/buf.h"
 #include "alertd/utf8.h"
 #include "alertd/xmalloc.h"
 #include "routing/labels.h"
-
-#define MAX_DEPTH	10000		/* encoding/json maxNestingDepth */
 
 /* The Go type of one PostableAlert's first decoding pass, as %v prints it. */
 #define AO0_TYPE "struct { Annotations models.LabelSet " \
@@ -48,361 +49,6 @@ set_err(struct api_json_err *e, int status, int code, struct buf *msg)
 	e->msg = xstrdup(buf_str(msg));
 }
 
-/* ------------------------------------------------------------ scanner -- */
-
-static bool
-is_space(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-static bool
-is_digit(unsigned char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-/* encoding/json quoteChar. */
-static void
-quote_char(struct buf *b, unsigned char c)
-{
-	struct buf	q;
-	char		u[4];
-	int		n;
-
-	if (c == '\'') {
-		buf_addstr(b, "'\\''");
-		return;
-	}
-	if (c == '"') {
-		buf_addstr(b, "'\"'");
-		return;
-	}
-	/* Go's string(c) makes the rune U+00c. */
-	n = utf8_encode(c, u);
-	buf_init(&q, BUF_NOCAP);
-	buf_add_goquote(&q, u, (size_t)n);
-	buf_addch(b, '\'');
-	buf_add(b, buf_str(&q) + 1, buf_len(&q) - 2);
-	buf_addch(b, '\'');
-	buf_release(&q);
-}
-
-enum sstate {
-	SS_BEGIN_VALUE, SS_BEGIN_VALUE_OR_EMPTY, SS_BEGIN_STRING_OR_EMPTY,
-	SS_BEGIN_STRING, SS_END_VALUE, SS_STR, SS_STR_ESC, SS_STR_U,
-	SS_NEG, SS_ONE, SS_ZERO, SS_DOT, SS_DOT0, SS_E, SS_ESIGN, SS_E0,
-	SS_LIT, SS_DONE
-};
-
-enum pstate { PS_OBJ_KEY, PS_OBJ_VALUE, PS_ARRAY };
-
-struct scanner {
-	enum sstate	 st;
-	unsigned char	*stack;		/* enum pstate per level */
-	size_t		 depth;
-	const char	*lit;		/* "true", "false", "null" */
-	size_t		 litpos, upos;
-	const char	*ctx;		/* error context, NULL: no error */
-	size_t		 end;
-};
-
-static void
-scan_push(struct scanner *sc, enum pstate ps)
-{
-	sc->stack[sc->depth++] = (unsigned char)ps;
-	if (sc->depth > MAX_DEPTH)
-		sc->ctx = "exceeded max depth";
-}
-
-static void scan_byte(struct scanner *sc, unsigned char c, size_t i);
-
-/* stateEndValue */
-static void
-scan_end_value(struct scanner *sc, unsigned char c, size_t i)
-{
-	if (sc->depth == 0) {
-		sc->st = SS_DONE;
-		sc->end = i;
-		return;
-	}
-	sc->st = SS_END_VALUE;
-	if (is_space(c))
-		return;
-	switch (sc->stack[sc->depth - 1]) {
-	case PS_OBJ_KEY:
-		if (c == ':') {
-			sc->stack[sc->depth - 1] = PS_OBJ_VALUE;
-			sc->st = SS_BEGIN_VALUE;
-		} else
-			sc->ctx = "after object key";
-		return;
-	case PS_OBJ_VALUE:
-		if (c == ',') {
-			sc->stack[sc->depth - 1] = PS_OBJ_KEY;
-			sc->st = SS_BEGIN_STRING;
-		} else if (c == '}')
-			sc->depth--;
-		else
-			sc->ctx = "after object key:value pair";
-		break;
-	default:
-		if (c == ',')
-			sc->st = SS_BEGIN_VALUE;
-		else if (c == ']')
-			sc->depth--;
-		else
-			sc->ctx = "after array element";
-		break;
-	}
-	if (sc->ctx == NULL && sc->depth == 0 && (c == '}' || c == ']')) {
-		sc->st = SS_DONE;
-		sc->end = i + 1;
-	}
-}
-
-static void
-scan_begin_value(struct scanner *sc, unsigned char c)
-{
-	if (is_space(c))
-		return;
-	switch (c) {
-	case '{':
-		sc->st = SS_BEGIN_STRING_OR_EMPTY;
-		scan_push(sc, PS_OBJ_KEY);
-		return;
-	case '[':
-		sc->st = SS_BEGIN_VALUE_OR_EMPTY;
-		scan_push(sc, PS_ARRAY);
-		return;
-	case '"':
-		sc->st = SS_STR;
-		return;
-	case '-':
-		sc->st = SS_NEG;
-		return;
-	case '0':
-		sc->st = SS_ZERO;
-		return;
-	case 't':
-		sc->lit = "true";
-		break;
-	case 'f':
-		sc->lit = "false";
-		break;
-	case 'n':
-		sc->lit = "null";
-		break;
-	default:
-		if (c >= '1' && c <= '9') {
-			sc->st = SS_ONE;
-			return;
-		}
-		sc->ctx = "looking for beginning of value";
-		return;
-	}
-	sc->st = SS_LIT;
-	sc->litpos = 1;
-}
-
-static bool
-is_hex(unsigned char c)
-{
-	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-static void
-scan_string(struct scanner *sc, unsigned char c)
-{
-	switch (sc->st) {
-	case SS_STR:
-		if (c == '"')
-			sc->st = SS_END_VALUE;
-		else if (c == '\\')
-			sc->st = SS_STR_ESC;
-		else if (c < 0x20)
-			sc->ctx = "in string literal";
-		return;
-	case SS_STR_ESC:
-		if (strchr("bfnrt\\/\"", c) != NULL && c != '\0')
-			sc->st = SS_STR;
-		else if (c == 'u') {
-			sc->st = SS_STR_U;
-			sc->upos = 0;
-		} else
-			sc->ctx = "in string escape code";
-		return;
-	default:
-		if (!is_hex(c))
-			sc->ctx = "in \\u hexadecimal character escape";
-		else if (++sc->upos == 4)
-			sc->st = SS_STR;
-		return;
-	}
-}
-
-/* The number states; returns true when c ended the number. */
-static bool
-scan_number(struct scanner *sc, unsigned char c)
-{
-	switch (sc->st) {
-	case SS_NEG:
-		if (c == '0')
-			sc->st = SS_ZERO;
-		else if (c >= '1' && c <= '9')
-			sc->st = SS_ONE;
-		else
-			sc->ctx = "in numeric literal";
-		return false;
-	case SS_ONE:
-		if (is_digit(c))
-			return false;
-		/* FALLTHROUGH */
-	case SS_ZERO:
-		if (c == '.')
-			sc->st = SS_DOT;
-		else if (c == 'e' || c == 'E')
-			sc->st = SS_E;
-		else
-			return true;
-		return false;
-	case SS_DOT:
-		if (is_digit(c))
-			sc->st = SS_DOT0;
-		else
-			sc->ctx = "after decimal point in numeric literal";
-		return false;
-	case SS_DOT0:
-		if (is_digit(c))
-			return false;
-		if (c == 'e' || c == 'E') {
-			sc->st = SS_E;
-			return false;
-		}
-		return true;
-	case SS_E:
-		if (c == '+' || c == '-') {
-			sc->st = SS_ESIGN;
-			return false;
-		}
-		/* FALLTHROUGH */
-	case SS_ESIGN:
-		if (is_digit(c))
-			sc->st = SS_E0;
-		else
-			sc->ctx = "in exponent of numeric literal";
-		return false;
-	default:	/* SS_E0 */
-		return !is_digit(c);
-	}
-}
-
-static void
-scan_byte(struct scanner *sc, unsigned char c, size_t i)
-{
-	switch (sc->st) {
-	case SS_BEGIN_VALUE_OR_EMPTY:
-		if (is_space(c))
-			return;
-		if (c == ']') {
-			scan_end_value(sc, c, i);
-			return;
-		}
-		scan_begin_value(sc, c);
-		return;
-	case SS_BEGIN_VALUE:
-		scan_begin_value(sc, c);
-		return;
-	case SS_BEGIN_STRING_OR_EMPTY:
-		if (is_space(c))
-			return;
-		if (c == '}') {
-			sc->stack[sc->depth - 1] = PS_OBJ_VALUE;
-			scan_end_value(sc, c, i);
-			return;
-		}
-		/* FALLTHROUGH */
-	case SS_BEGIN_STRING:
-		if (is_space(c))
-			return;
-		if (c == '"')
-			sc->st = SS_STR;
-		else
-			sc->ctx = "looking for beginning of object key string";
-		return;
-	case SS_END_VALUE:
-		scan_end_value(sc, c, i);
-		return;
-	case SS_STR:
-	case SS_STR_ESC:
-	case SS_STR_U:
-		scan_string(sc, c);
-		return;
-	case SS_LIT:
-		if (c != (unsigned char)sc->lit[sc->litpos])
-			sc->ctx = "";	/* worded by the caller */
-		else if (sc->lit[++sc->litpos] == '\0')
-			sc->st = SS_END_VALUE;
-		return;
-	case SS_DONE:
-		return;
-	default:
-		if (scan_number(sc, c))
-			scan_end_value(sc, c, i);
-		return;
-	}
-}
-
-/*
- * json.Decoder.Decode's reading of the first value of s.  Returns 1 with
- * [*start, *end), 0 for an empty body, -1 with msg for a syntax error or
- * a truncated value.
- */
-static int
-scan(const char *s, size_t n, size_t *start, size_t *end, struct buf *msg)
-{
-	struct scanner	sc;
-	size_t		i, first = n;
-	int		rc = 1;
-
-	memset(&sc, 0, sizeof(sc));
-	sc.st = SS_BEGIN_VALUE;
-	sc.stack = xmalloc(MAX_DEPTH + 1);
-	for (i = 0; i < n && sc.st != SS_DONE; i++) {
-		if (first == n && !is_space((unsigned char)s[i]))
-			first = i;
-		scan_byte(&sc, (unsigned char)s[i], i);
-		if (sc.ctx != NULL)
-			break;
-	}
-	if (sc.ctx != NULL) {
-		buf_addstr(msg, "invalid character ");
-		quote_char(msg, (unsigned char)s[i]);
-		if (sc.st == SS_LIT)
-			buf_addf(msg, " in literal %s (expecting '%c')",
-			    sc.lit, sc.lit[sc.litpos]);
-		else
-			buf_addf(msg, " %s", sc.ctx);
-		rc = -1;
-	} else if (sc.st != SS_DONE) {
-		/* At EOF Go steps once more with ' '. */
-		if (first == n)
-			rc = 0;
-		else if (sc.depth == 0 && (sc.st == SS_END_VALUE ||
-		    sc.st == SS_ONE || sc.st == SS_ZERO || sc.st == SS_DOT0 ||
-		    sc.st == SS_E0))
-			sc.end = n;
-		else {
-			buf_addstr(msg, "unexpected EOF");
-			rc = -1;
-		}
-	}
-	free(sc.stack);
-	*start = first;
-	*end = sc.end;
-	return rc;
-}
-
 /* ------------------------------------------------------------ decoder -- */
 
 struct arena {
@@ -411,14 +57,33 @@ struct arena {
 	char		 data[];
 };
 
+/* The two decoding groups of a PostableAlert (see the top comment). */
+enum { G_AO0, G_ALERT };
+
 struct dec {
-	const char	*s;
-	size_t		 n, i;
-	struct arena	*arena;
-	struct buf	 saved;		/* first type error of this pass */
-	bool		 has_saved;
-	bool		 nul;		/* a label string held U+0000 */
+	const char		*s;
+	size_t			 n, i;
+	bool			 bad;		/* malformed: ask the scanner */
+	struct arena		*arena;
+	struct labels_builder	 lab, ann;	/* reused across elements */
+	bool			 lab_present, ann_present;
+	/* Per group: the first type error (decoding went on) and the
+	 * error that stopped the group's decoding. */
+	struct buf		 saved[2], stop[2];
+	bool			 has_saved[2], stopped[2];
+	bool			 nul;		/* a decoded string held U+0000 */
 };
+
+static void
+arena_free(struct arena *a)
+{
+	struct arena	*next;
+
+	for (; a != NULL; a = next) {
+		next = a->next;
+		free(a);
+	}
+}
 
 static char *
 arena_alloc(struct dec *d, size_t n)
@@ -439,14 +104,35 @@ arena_alloc(struct dec *d, size_t n)
 }
 
 static void
-arena_free(struct arena *a)
+dec_init(struct dec *d, const char *s, size_t n)
 {
-	struct arena	*next;
+	memset(d, 0, sizeof(*d));
+	d->s = s;
+	d->n = n;
+	labels_builder_init(&d->lab);
+	labels_builder_init(&d->ann);
+	buf_init(&d->saved[0], BUF_NOCAP);
+	buf_init(&d->saved[1], BUF_NOCAP);
+	buf_init(&d->stop[0], BUF_NOCAP);
+	buf_init(&d->stop[1], BUF_NOCAP);
+}
 
-	for (; a != NULL; a = next) {
-		next = a->next;
-		free(a);
-	}
+static void
+dec_release(struct dec *d)
+{
+	labels_builder_release(&d->lab);
+	labels_builder_release(&d->ann);
+	buf_release(&d->saved[0]);
+	buf_release(&d->saved[1]);
+	buf_release(&d->stop[0]);
+	buf_release(&d->stop[1]);
+	arena_free(d->arena);
+}
+
+static bool
+is_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
 static void
@@ -456,10 +142,25 @@ ws(struct dec *d)
 		d->i++;
 }
 
-static const char *
-kind(struct dec *d)
+/* The byte at the cursor, or -1 at the end. */
+static int
+peek(const struct dec *d)
 {
-	switch (d->s[d->i]) {
+	return d->i < d->n ? (unsigned char)d->s[d->i] : -1;
+}
+
+static int
+bad(struct dec *d)
+{
+	d->bad = true;
+	return -1;
+}
+
+/* Go's name for the kind of the value at the cursor. */
+static const char *
+kind(const struct dec *d)
+{
+	switch (peek(d)) {
 	case '{':
 		return "object";
 	case '[':
@@ -476,35 +177,33 @@ kind(struct dec *d)
 	}
 }
 
-/* Skips one (well-formed) value. */
+/* Skips one value, checking its syntax; depth: its nesting level. */
 static void
-skip_value(struct dec *d)
+skip_value(struct dec *d, size_t depth)
 {
-	size_t	depth = 0;
-	char	c;
+	size_t	end;
 
-	do {
-		c = d->s[d->i];
-		if (c == '"') {
-			for (d->i++; d->s[d->i] != '"'; d->i++)
-				if (d->s[d->i] == '\\')
-					d->i++;
-			d->i++;
-		} else if (c == '{' || c == '[') {
-			depth++;
-			d->i++;
-		} else if (c == '}' || c == ']') {
-			depth--;
-			d->i++;
-		} else if (c == ',' || c == ':' || is_space((unsigned char)c))
-			d->i++;
-		else
-			while (d->i < d->n &&
-			    strchr(",:}] \t\r\n", d->s[d->i]) == NULL)
-				d->i++;
-		if (depth > 0)
-			ws(d);
-	} while (depth > 0);
+	if (api_jscan_skip(d->s, d->n, d->i, depth, &end) == -1)
+		bad(d);
+	else
+		d->i = end;
+}
+
+/* A null literal at the cursor. */
+static bool
+is_null(struct dec *d)
+{
+	if (d->n - d->i < 4 || memcmp(d->s + d->i, "null", 4) != 0)
+		return false;
+	d->i += 4;
+	return true;
+}
+
+static bool
+is_hexc(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+	    (c >= 'A' && c <= 'F');
 }
 
 static int
@@ -515,7 +214,7 @@ hex4(const char *p)
 
 	for (i = 0; i < 4; i++) {
 		c = p[i];
-		v = v * 16 + (is_digit((unsigned char)c) ? c - '0' :
+		v = v * 16 + (c >= '0' && c <= '9' ? c - '0' :
 		    (c | 0x20) - 'a' + 10);
 	}
 	return v;
@@ -562,7 +261,7 @@ unescape_char(char c)
 	}
 }
 
-/* Go's unquote of the string at p..end (between the quotes). */
+/* Go's unquote of a (well-formed) string body p..end into the arena. */
 static char *
 unquote_slow(struct dec *d, const char *p, const char *end, size_t *len)
 {
@@ -597,25 +296,85 @@ unquote_slow(struct dec *d, const char *p, const char *end, size_t *len)
 	}
 	out[w] = '\0';
 	*len = w;
+	/* Only an escape makes a U+0000; labels cannot hold it. */
+	if (memchr(out, '\0', w) != NULL)
+		d->nul = true;
 	return out;
 }
 
-/* The string at d->i (a '"'); borrowed from the body when possible. */
+/* Bytes a string scan stops at: '"', '\\', controls, non-ASCII. */
+static bool
+str_stop(unsigned char c)
+{
+	return (unsigned char)(c - 0x20) >= 0x60 || c == '"' || c == '\\';
+}
+
+#define ONES	0x0101010101010101ULL
+#define HIGHS	0x8080808080808080ULL
+
+/* Skips plain string bytes eight at a time (SWAR: a word holding any
+ * stop byte sets a high bit in the mask). */
+static const char *
+skip_plain(const char *p, const char *end)
+{
+	uint64_t	x, q, b;
+
+	while (end - p >= 8) {
+		memcpy(&x, p, 8);
+		q = x ^ (ONES * '"');
+		b = x ^ (ONES * '\\');
+		if ((((q - ONES) & ~q) | ((b - ONES) & ~b) |
+		    ((x - ONES * 0x20) & ~x) | x) & HIGHS)
+			break;
+		p += 8;
+	}
+	while (p < end && !str_stop((unsigned char)*p))
+		p++;
+	return p;
+}
+
+/* Finds the closing quote of the string at the cursor, checking it. */
+static const char *
+string_end(struct dec *d, bool *slow)
+{
+	const char	*p = d->s + d->i + 1, *end = d->s + d->n;
+
+	*slow = false;
+	for (;; p++) {
+		p = skip_plain(p, end);
+		if (p >= end || (unsigned char)*p < 0x20)
+			return NULL;
+		if (*p == '"')
+			return p;
+		*slow = true;
+		if (*p != '\\')
+			continue;
+		if (end - p < 2)
+			return NULL;
+		if (p[1] == 'u') {
+			if (end - p < 6 || !is_hexc(p[2]) || !is_hexc(p[3]) ||
+			    !is_hexc(p[4]) || !is_hexc(p[5]))
+				return NULL;
+			p += 5;
+		} else if (strchr("bfnrt\\/\"", p[1]) == NULL || p[1] == '\0')
+			return NULL;
+		else
+			p++;
+	}
+}
+
+/* The string at the cursor (a '"'); borrowed from the body if possible. */
 static const char *
 dec_string(struct dec *d, size_t *len)
 {
-	const char	*p = d->s + d->i + 1, *q = p, *res;
-	bool		 slow = false;
+	const char	*p = d->s + d->i + 1, *q;
+	bool		 slow;
 
-	while (*q != '"') {
-		if (*q == '\\') {
-			slow = true;
-			q += 2;
-			continue;
-		}
-		if ((unsigned char)*q >= 0x80)
-			slow = true;
-		q++;
+	q = string_end(d, &slow);
+	if (q == NULL) {
+		bad(d);
+		*len = 0;
+		return "";
 	}
 	d->i = (size_t)(q - d->s) + 1;
 	if (slow && utf8_valid(p, (size_t)(q - p)) &&
@@ -625,8 +384,7 @@ dec_string(struct dec *d, size_t *len)
 		*len = (size_t)(q - p);
 		return p;
 	}
-	res = unquote_slow(d, p, q, len);
-	return res;
+	return unquote_slow(d, p, q, len);
 }
 
 /* Go's field-name matching for our (all-letter) field names. */
@@ -660,201 +418,224 @@ fold_eq(const char *name, const char *key, size_t klen)
 }
 
 static void
-save_type_err(struct dec *d, const char *what, const char *strct,
+save_type_err(struct dec *d, int g, const char *what, const char *strct,
     const char *field, const char *type)
 {
-	if (d->has_saved)
+	if (d->has_saved[g])
 		return;
-	d->has_saved = true;
-	buf_addf(&d->saved, "json: cannot unmarshal %s into Go struct field "
-	    "%s.%s of type %s", what, strct, field, type);
+	d->has_saved[g] = true;
+	buf_addf(&d->saved[g], "json: cannot unmarshal %s into Go struct "
+	    "field %s.%s of type %s", what, strct, field, type);
 }
 
-/* An object: returns true with d->i at the next key, or after the '}'. */
-static bool
-obj_next(struct dec *d, const char **key, size_t *klen)
+/*
+ * Iterates an object: *first is true on the first call (cursor at '{').
+ * Returns 1 with the cursor at a member's value, 0 after the '}', -1 if
+ * malformed.
+ */
+static int
+obj_next(struct dec *d, bool *first, const char **key, size_t *klen)
 {
 	ws(d);
-	if (d->s[d->i] == '{' || d->s[d->i] == ',')
+	if (*first) {
+		*first = false;
 		d->i++;
-	ws(d);
-	if (d->s[d->i] == '}') {
+		ws(d);
+		if (peek(d) == '}') {
+			d->i++;
+			return 0;
+		}
+	} else if (peek(d) == '}') {
 		d->i++;
-		return false;
+		return 0;
+	} else if (peek(d) != ',')
+		return bad(d);
+	else {
+		d->i++;
+		ws(d);
 	}
+	if (peek(d) != '"')
+		return bad(d);
 	*key = dec_string(d, klen);
 	ws(d);
-	d->i++;		/* ':' */
+	if (d->bad || peek(d) != ':')
+		return bad(d);
+	d->i++;
 	ws(d);
-	return true;
+	return peek(d) == -1 ? bad(d) : 1;
 }
 
-/* A label set being decoded: a Go map that null resets. */
-struct lsdec {
-	struct labels_builder	b;
-	bool			present;
-};
-
+/* A models.LabelSet (a Go map: null resets it, objects merge into it). */
 static void
-dec_labelset(struct dec *d, struct lsdec *ls, const char *strct,
-    const char *field)
+dec_labelset(struct dec *d, int g, struct labels_builder *b, bool *present,
+    const char *strct, const char *field)
 {
 	const char	*k, *v;
 	size_t		 klen, vlen;
-	if (d->s[d->i] == 'n') {
-		ls->b.n = 0;
-		ls->present = false;
-		skip_value(d);
+	bool		 first = true;
+
+	if (is_null(d)) {
+		b->n = 0;
+		*present = false;
 		return;
 	}
-	if (d->s[d->i] != '{') {
-		save_type_err(d, kind(d), strct, field, "models.LabelSet");
-		skip_value(d);
+	if (peek(d) != '{') {
+		save_type_err(d, g, kind(d), strct, field, "models.LabelSet");
+		skip_value(d, 2);
 		return;
 	}
-	ls->present = true;
-	while (obj_next(d, &k, &klen)) {
-		if (memchr(k, '\0', klen) != NULL)
-			d->nul = true;
-		if (d->s[d->i] == '"') {
+	*present = true;
+	while (obj_next(d, &first, &k, &klen) == 1) {
+		if (peek(d) == '"') {
 			v = dec_string(d, &vlen);
-			if (memchr(v, '\0', vlen) != NULL)
-				d->nul = true;
-			labels_builder_add(&ls->b, k, klen, v, vlen);
-			continue;
+			labels_builder_add(b, k, klen, v, vlen);
+		} else if (is_null(d))
+			labels_builder_add(b, k, klen, "", 0);
+		else {
+			save_type_err(d, g, kind(d), strct, field, "string");
+			skip_value(d, 3);
 		}
-		if (d->s[d->i] != 'n')
-			save_type_err(d, kind(d), strct, field, "string");
-		labels_builder_add(&ls->b, k, klen, "", 0);
-		skip_value(d);
+		if (d->bad)
+			return;
 	}
 }
 
-/* strfmt.DateTime.UnmarshalJSON; -1 aborts with the error in msg. */
-static int
-dec_datetime(struct dec *d, const char *field, ad_time_t *t, int32_t *off,
-    struct buf *msg)
+/* strfmt.DateTime.UnmarshalJSON (null: no change); errors stop group 0. */
+static void
+dec_datetime(struct dec *d, const char *field, ad_time_t *t, int32_t *off)
 {
 	const char	*s;
 	size_t		 len;
 
-	if (d->s[d->i] == 'n') {
-		skip_value(d);
-		return 0;
-	}
-	if (d->s[d->i] != '"') {
-		buf_addf(msg, "json: cannot unmarshal %s into Go struct field "
-		    ".%s of type string", kind(d), field);
-		return -1;
+	if (is_null(d))
+		return;
+	if (peek(d) != '"') {
+		buf_addf(&d->stop[G_AO0], "json: cannot unmarshal %s into Go "
+		    "struct field .%s of type string", kind(d), field);
+		d->stopped[G_AO0] = true;
+		skip_value(d, 2);
+		return;
 	}
 	s = dec_string(d, &len);
-	return api_go_parse_datetime(s, len, t, off, msg);
+	if (!d->bad &&
+	    api_go_parse_datetime(s, len, t, off, &d->stop[G_AO0]) == -1)
+		d->stopped[G_AO0] = true;
 }
 
-/* Pass 1: annotations, endsAt, startsAt (PostableAlert's AO0). */
-static int
-dec_pass1(struct dec *d, struct lsdec *ann, struct api_postable_alert *pa,
-    struct buf *msg)
+/* strfmt.URI.UnmarshalJSON (null sets ""); errors stop group 1. */
+static void
+dec_uri(struct dec *d, const char **url, size_t *ulen)
 {
-	const char	*k;
-	size_t		 klen;
+	if (peek(d) == '"') {
+		*url = dec_string(d, ulen);
+		return;
+	}
+	if (is_null(d)) {
+		*url = "";
+		*ulen = 0;
+		return;
+	}
+	buf_addf(&d->stop[G_ALERT], "json: cannot unmarshal %s into Go struct "
+	    "field Alert.generatorURL of type string", kind(d));
+	d->stopped[G_ALERT] = true;
+	skip_value(d, 2);
+}
 
-	if (d->s[d->i] != '{') {
+/* One member of an element's object; a stopped group skips its fields. */
+static void
+dec_member(struct dec *d, const char *k, size_t klen,
+    struct api_postable_alert *pa, const char **url, size_t *ulen)
+{
+	bool	s0 = d->stopped[G_AO0], s1 = d->stopped[G_ALERT];
+
+	if (!s0 && fold_eq("annotations", k, klen))
+		dec_labelset(d, G_AO0, &d->ann, &d->ann_present, "",
+		    "annotations");
+	else if (!s0 && fold_eq("endsAt", k, klen))
+		dec_datetime(d, "endsAt", &pa->ends_at, &pa->ends_off);
+	else if (!s0 && fold_eq("startsAt", k, klen))
+		dec_datetime(d, "startsAt", &pa->starts_at, &pa->starts_off);
+	else if (!s1 && fold_eq("labels", k, klen))
+		dec_labelset(d, G_ALERT, &d->lab, &d->lab_present, "Alert",
+		    "labels");
+	else if (!s1 && fold_eq("generatorURL", k, klen))
+		dec_uri(d, url, ulen);
+	else
+		skip_value(d, 2);
+}
+
+/* The element's error as Go reports it: group 0's errors win. */
+static int
+element_error(struct dec *d, struct buf *msg)
+{
+	int	g;
+
+	for (g = G_AO0; g <= G_ALERT; g++) {
+		if (d->stopped[g]) {
+			buf_add(msg, buf_str(&d->stop[g]), buf_len(&d->stop[g]));
+			return -1;
+		}
+		if (d->has_saved[g]) {
+			buf_add(msg, buf_str(&d->saved[g]),
+			    buf_len(&d->saved[g]));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void
+dec_reset(struct dec *d)
+{
+	int	g;
+
+	for (g = G_AO0; g <= G_ALERT; g++) {
+		buf_reset(&d->saved[g]);
+		buf_reset(&d->stop[g]);
+		d->has_saved[g] = d->stopped[g] = false;
+	}
+	d->lab.n = d->ann.n = 0;
+	d->lab_present = d->ann_present = false;
+	d->nul = false;
+}
+
+/*
+ * One array element (not null) into pa; -1 with Go's error in msg (or
+ * d->bad).  Go decodes the element twice, once per group; one pass with
+ * the errors kept per group gives the same answer.
+ */
+static int
+dec_element(struct dec *d, struct api_postable_alert *pa, struct buf *msg)
+{
+	const char	*k, *url = "";
+	size_t		 klen, ulen = 0;
+	bool		 first = true;
+	char		*u;
+
+	dec_reset(d);
+	if (peek(d) != '{') {
 		buf_addf(msg, "json: cannot unmarshal %s into Go value of "
 		    "type %s", kind(d), AO0_TYPE);
 		return -1;
 	}
-	while (obj_next(d, &k, &klen)) {
-		if (fold_eq("annotations", k, klen))
-			dec_labelset(d, ann, "", "annotations");
-		else if (fold_eq("endsAt", k, klen)) {
-			if (dec_datetime(d, "endsAt", &pa->ends_at,
-			    &pa->ends_off, msg) == -1)
-				return -1;
-		} else if (fold_eq("startsAt", k, klen)) {
-			if (dec_datetime(d, "startsAt", &pa->starts_at,
-			    &pa->starts_off, msg) == -1)
-				return -1;
-		} else
-			skip_value(d);
+	while (obj_next(d, &first, &k, &klen) == 1) {
+		dec_member(d, k, klen, pa, &url, &ulen);
+		if (d->bad)
+			return -1;
 	}
-	return 0;
-}
-
-/* Pass 2: generatorURL, labels (the embedded models.Alert). */
-static int
-dec_pass2(struct dec *d, struct lsdec *lab, const char **url, size_t *ulen,
-    struct buf *msg)
-{
-	const char	*k;
-	size_t		 klen;
-
-	while (obj_next(d, &k, &klen)) {
-		if (fold_eq("labels", k, klen))
-			dec_labelset(d, lab, "Alert", "labels");
-		else if (fold_eq("generatorURL", k, klen)) {
-			if (d->s[d->i] == 'n') {
-				/* strfmt.URI.UnmarshalJSON("null") sets "". */
-				*url = "";
-				*ulen = 0;
-				skip_value(d);
-			} else if (d->s[d->i] == '"')
-				*url = dec_string(d, ulen);
-			else {
-				buf_addf(msg, "json: cannot unmarshal %s into "
-				    "Go struct field Alert.generatorURL of "
-				    "type string", kind(d));
-				return -1;
-			}
-		} else
-			skip_value(d);
-	}
-	return 0;
-}
-
-static int
-saved_or_ok(struct dec *d, struct buf *msg)
-{
-	if (!d->has_saved)
-		return 0;
-	buf_add(msg, buf_str(&d->saved), buf_len(&d->saved));
-	return -1;
-}
-
-/* One array element (not null) into pa; -1 with Go's error in msg. */
-static int
-dec_element(struct dec *d, struct api_postable_alert *pa, struct buf *msg)
-{
-	struct lsdec	 ann, lab;
-	const char	*url = "";
-	size_t		 start = d->i, ulen = 0;
-	int		 rc = -1;
-
-	labels_builder_init(&ann.b);
-	labels_builder_init(&lab.b);
-	ann.present = lab.present = false;
-	d->has_saved = false;
-	buf_reset(&d->saved);
-	if (dec_pass1(d, &ann, pa, msg) == -1 || saved_or_ok(d, msg) == -1)
-		goto out;
-	d->i = start;
-	if (dec_pass2(d, &lab, &url, &ulen, msg) == -1 ||
-	    saved_or_ok(d, msg) == -1)
-		goto out;
-	if (ann.present)
-		pa->annotations = labels_builder_finish(&ann.b);
-	if (lab.present)
-		pa->labels = labels_builder_finish(&lab.b);
-	pa->generator_url = xmemdup(url, ulen + 1);
-	pa->generator_url[ulen] = '\0';
+	if (d->bad || element_error(d, msg) == -1)
+		return -1;
+	if (d->ann_present)
+		pa->annotations = labels_builder_finish(&d->ann);
+	if (d->lab_present)
+		pa->labels = labels_builder_finish(&d->lab);
+	u = arena_alloc(d, ulen + 1);
+	memcpy(u, url, ulen);
+	u[ulen] = '\0';
+	pa->generator_url = u;
 	pa->generator_url_len = ulen;
 	pa->nul_byte = d->nul;
-	rc = 0;
-out:
-	d->nul = false;
-	labels_builder_release(&ann.b);
-	labels_builder_release(&lab.b);
-	return rc;
+	return 0;
 }
 
 static void
@@ -862,6 +643,7 @@ pa_init(struct api_postable_alert *pa)
 {
 	memset(pa, 0, sizeof(*pa));
 	pa->starts_at = pa->ends_at = AD_TIME_ZERO;
+	pa->generator_url = "";
 }
 
 static void
@@ -869,7 +651,6 @@ pa_release(struct api_postable_alert *pa)
 {
 	labels_unref(pa->labels);
 	labels_unref(pa->annotations);
-	free(pa->generator_url);
 }
 
 void
@@ -880,11 +661,13 @@ api_postable_alerts_release(struct api_postable_alerts *pa)
 	for (i = 0; i < pa->n; i++)
 		pa_release(&pa->v[i]);
 	free(pa->v);
+	arena_free(pa->arena);
 	pa->v = NULL;
+	pa->arena = NULL;
 	pa->n = 0;
 }
 
-/* The array; -1 with msg (400) or with *too_many set (413). */
+/* The array (cursor at '['); -1 with msg, d->bad or *too_many. */
 static int
 dec_array(struct dec *d, size_t max, struct api_postable_alerts *out,
     struct buf *msg, bool *too_many)
@@ -892,14 +675,13 @@ dec_array(struct dec *d, size_t max, struct api_postable_alerts *out,
 	size_t	alloc = 0;
 
 	d->i++;
-	for (;;) {
-		ws(d);
-		if (d->s[d->i] == ',') {
+	for (ws(d); peek(d) != ']'; ws(d)) {
+		if (out->n > 0 && peek(d) != ',')
+			return bad(d);
+		if (out->n > 0) {
 			d->i++;
 			ws(d);
 		}
-		if (d->s[d->i] == ']')
-			return 0;
 		if (max > 0 && out->n >= max) {
 			*too_many = true;
 			return -1;
@@ -909,7 +691,7 @@ dec_array(struct dec *d, size_t max, struct api_postable_alerts *out,
 			out->v = xreallocarray(out->v, alloc, sizeof(*out->v));
 		}
 		pa_init(&out->v[out->n]);
-		if (d->s[d->i] == 'n') {
+		if (is_null(d)) {
 			/* Alertmanager dereferences the nil and panics. */
 			buf_addf(msg, "alert %zu is null", out->n);
 			return -1;
@@ -920,21 +702,30 @@ dec_array(struct dec *d, size_t max, struct api_postable_alerts *out,
 		}
 		out->n++;
 	}
+	return 0;
 }
 
 /* go-swagger's Validate: the first element that fails, first error. */
 static int
 validate(const struct api_postable_alerts *pa, struct api_json_err *err)
 {
-	struct buf	msg;
-	size_t		i;
 	const struct api_postable_alert *a;
+	const char	*ok_url = NULL;	/* the last URL found valid */
+	struct buf	 msg;
+	size_t		 i, ok_len = 0;
 
 	buf_init(&msg, BUF_NOCAP);
 	for (i = 0; i < pa->n; i++) {
 		a = &pa->v[i];
-		if (a->generator_url_len > 0 && !api_go_request_uri_valid(
-		    a->generator_url, a->generator_url_len)) {
+		/* A batch usually repeats one rule's URL: check it once. */
+		if (a->generator_url_len == 0 || (a->generator_url_len ==
+		    ok_len && memcmp(a->generator_url, ok_url, ok_len) == 0))
+			;
+		else if (api_go_request_uri_valid(a->generator_url,
+		    a->generator_url_len)) {
+			ok_url = a->generator_url;
+			ok_len = a->generator_url_len;
+		} else {
 			buf_addf(&msg, "%zu.generatorURL in body must be of "
 			    "type uri: ", i);
 			buf_add_goquote(&msg, a->generator_url,
@@ -952,60 +743,91 @@ validate(const struct api_postable_alerts *pa, struct api_json_err *err)
 	return i < pa->n ? -1 : 0;
 }
 
+/*
+ * The optimistic pass: decode and check syntax at once.  Returns 0, or -1
+ * with msg, d->bad (malformed somewhere) or *too_many.
+ */
+static int
+dec_body(struct dec *d, size_t max, struct api_postable_alerts *out,
+    struct buf *msg, bool *too_many)
+{
+	ws(d);
+	if (is_null(d))
+		return 0;
+	if (peek(d) == '[')
+		return dec_array(d, max, out, msg, too_many);
+	if (peek(d) == -1)
+		return bad(d);
+	buf_addf(msg, "json: cannot unmarshal %s into Go value of type "
+	    "models.PostableAlerts", kind(d));
+	return -1;
+}
+
+/*
+ * Words a failed decode: a syntax error anywhere in the first value wins
+ * (json.Decoder reads it whole first), then our error.
+ */
+static void
+decode_error(const char *body, size_t len, struct dec *d, bool too_many,
+    size_t max, struct buf *msg, struct api_json_err *err)
+{
+	struct buf	syn, full;
+	size_t		start, end;
+	int		rc;
+
+	buf_init(&syn, BUF_NOCAP);
+	buf_init(&full, BUF_NOCAP);
+	rc = api_jscan_first(body, len, &start, &end, &syn);
+	if (rc == 0) {
+		buf_addstr(&full, "alerts in body is required");
+		set_err(err, 422, 602, &full);
+	} else if (rc == 1 && too_many) {
+		buf_addf(&full, "too many alerts in one request (limit %zu, "
+		    "--api.max-alerts-per-request)", max);
+		set_err(err, 413, 413, &full);
+	} else if (rc == 1 && d->bad) {
+		/* The scanner and the decoder disagree: a bug of ours. */
+		buf_addstr(&full, "internal error: undecodable alerts body");
+		set_err(err, 500, 500, &full);
+	} else {
+		buf_addstr(&full, "parsing alerts body from \"\" failed, "
+		    "because ");
+		if (rc == -1)
+			buf_add(&full, buf_str(&syn), buf_len(&syn));
+		else
+			buf_add(&full, buf_str(msg), buf_len(msg));
+		set_err(err, 400, 400, &full);
+	}
+	buf_release(&syn);
+	buf_release(&full);
+}
+
 int
 api_json_decode_alerts(const char *body, size_t len, size_t max_alerts,
     struct api_postable_alerts *out, struct api_json_err *err)
 {
 	struct dec	 d;
-	struct buf	 msg, full;
-	size_t		 start, end;
+	struct buf	 msg;
 	bool		 too_many = false;
 	int		 rc;
 
 	out->v = NULL;
+	out->arena = NULL;
 	out->n = 0;
 	err->msg = NULL;
 	buf_init(&msg, BUF_NOCAP);
-	buf_init(&full, BUF_NOCAP);
-	rc = scan(body, len, &start, &end, &msg);
-	if (rc == 0) {
-		buf_addstr(&full, "alerts in body is required");
-		set_err(err, 422, 602, &full);
-		rc = -1;
-		goto out;
-	}
-	memset(&d, 0, sizeof(d));
-	buf_init(&d.saved, BUF_NOCAP);
-	if (rc == 1) {
-		d.s = body + start;
-		d.n = end - start;
-		if (d.s[0] == 'n')
-			rc = 0;
-		else if (d.s[0] != '[') {
-			buf_addf(&msg, "json: cannot unmarshal %s into Go "
-			    "value of type models.PostableAlerts", kind(&d));
-			rc = -1;
-		} else
-			rc = dec_array(&d, max_alerts, out, &msg, &too_many);
-	}
-	arena_free(d.arena);
-	buf_release(&d.saved);
-	if (rc == -1 && too_many) {
-		buf_addf(&full, "too many alerts in one request (limit %zu, "
-		    "--api.max-alerts-per-request)", max_alerts);
-		set_err(err, 413, 413, &full);
-	} else if (rc == -1) {
-		buf_addstr(&full, "parsing alerts body from \"\" failed, "
-		    "because ");
-		buf_add(&full, buf_str(&msg), buf_len(&msg));
-		set_err(err, 400, 400, &full);
-	} else
+	dec_init(&d, body, len);
+	rc = dec_body(&d, max_alerts, out, &msg, &too_many);
+	out->arena = d.arena;
+	d.arena = NULL;
+	if (rc == -1)
+		decode_error(body, len, &d, too_many, max_alerts, &msg, err);
+	else
 		rc = validate(out, err);
 	if (rc == -1)
 		api_postable_alerts_release(out);
-out:
+	dec_release(&d);
 	buf_release(&msg);
-	buf_release(&full);
 	return rc;
 }
 
@@ -1064,13 +886,13 @@ json_str(struct buf *out, const char *s, size_t len, bool html)
 }
 
 void
-api_json_str(struct buf *out, const char *s, size_t len)
+api_json_string(struct buf *out, const char *s, size_t len)
 {
 	json_str(out, s, len, true);
 }
 
 void
-api_json_str_noesc(struct buf *out, const char *s, size_t len)
+api_json_string_noesc(struct buf *out, const char *s, size_t len)
 {
 	json_str(out, s, len, false);
 }
@@ -1084,9 +906,9 @@ api_json_labels(struct buf *out, const struct labels *ls)
 	for (i = 0; ls != NULL && i < ls->n; i++) {
 		if (i > 0)
 			buf_addch(out, ',');
-		api_json_str(out, ls->v[i].name, strlen(ls->v[i].name));
+		api_json_string(out, ls->v[i].name, strlen(ls->v[i].name));
 		buf_addch(out, ':');
-		api_json_str(out, ls->v[i].value, strlen(ls->v[i].value));
+		api_json_string(out, ls->v[i].value, strlen(ls->v[i].value));
 	}
 	buf_addch(out, '}');
 }
@@ -1094,7 +916,7 @@ api_json_labels(struct buf *out, const struct labels *ls)
 void
 api_json_time(struct buf *out, ad_time_t t, int32_t off)
 {
-	char	s[API_TIME_MAX];
+	char	s[API_GO_TIME_MAX];
 
 	buf_addch(out, '"');
 	buf_addstr(out, api_go_format_datetime(t, off, s));
@@ -1110,7 +932,7 @@ json_strs(struct buf *out, const struct alertd_strs *s)
 	for (i = 0; i < s->n; i++) {
 		if (i > 0)
 			buf_addch(out, ',');
-		api_json_str(out, s->v[i], strlen(s->v[i]));
+		api_json_string(out, s->v[i], strlen(s->v[i]));
 	}
 	buf_addch(out, ']');
 }
@@ -1131,7 +953,7 @@ api_json_alert(struct buf *out, const struct alert *a,
 	    fp_format(a->fp, fp));
 	for (i = 0; i < n_receivers; i++) {
 		buf_addstr(out, i > 0 ? ",{\"name\":" : "{\"name\":");
-		api_json_str(out, receivers[i], strlen(receivers[i]));
+		api_json_string(out, receivers[i], strlen(receivers[i]));
 		buf_addch(out, '}');
 	}
 	buf_addstr(out, "],\"startsAt\":");
@@ -1147,7 +969,7 @@ api_json_alert(struct buf *out, const struct alert *a,
 	api_json_time(out, a->updated_at, 0);
 	if (a->generator_url[0] != '\0') {
 		buf_addstr(out, ",\"generatorURL\":");
-		api_json_str(out, a->generator_url, strlen(a->generator_url));
+		api_json_string(out, a->generator_url, strlen(a->generator_url));
 	}
 	buf_addstr(out, ",\"labels\":");
 	api_json_labels(out, a->labels);
@@ -1158,6 +980,6 @@ void
 api_json_error(struct buf *out, int code, const char *msg)
 {
 	buf_addf(out, "{\"code\":%d,\"message\":", code);
-	api_json_str(out, msg, strlen(msg));
+	api_json_string(out, msg, strlen(msg));
 	buf_addch(out, '}');
 }

@@ -44,7 +44,8 @@ struct labels;
 struct api_postable_alert {
 	struct labels	*labels;	/* NULL: absent or null */
 	struct labels	*annotations;	/* NULL: absent or null */
-	char		*generator_url;	/* never NULL; "" when unset */
+	const char	*generator_url;	/* never NULL; "" when unset; owned
+					 * by the api_postable_alerts */
 	size_t		 generator_url_len;
 	ad_time_t	 starts_at;	/* AD_TIME_ZERO when unset */
 	ad_time_t	 ends_at;
@@ -56,6 +57,7 @@ struct api_postable_alert {
 struct api_postable_alerts {
 	struct api_postable_alert	*v;
 	size_t				 n;
+	void				*arena;	/* strings of v */
 };
 
 /* Why a body was rejected, as go-swagger serves it. */
@@ -79,14 +81,14 @@ void	api_postable_alerts_release(struct api_postable_alerts *pa);
 
 /*
  * A JSON string as Go's encoding/json writes it: json.Marshal escapes
- * <, > and & (api_json_str: go-openapi error bodies and the models with
+ * <, > and & (api_json_string: go-openapi error bodies and the models with
  * their own MarshalJSON, gettableAlert among them); go-openapi's
  * producer, an Encoder with SetEscapeHTML(false), does not
- * (api_json_str_noesc: plain payloads such as strings, receivers,
+ * (api_json_string_noesc: plain payloads such as strings, receivers,
  * status).  Both escape U+2028, U+2029 and write invalid UTF-8 as \ufffd.
  */
-void	api_json_str(struct buf *out, const char *s, size_t len);
-void	api_json_str_noesc(struct buf *out, const char *s, size_t len);
+void	api_json_string(struct buf *out, const char *s, size_t len);
+void	api_json_string_noesc(struct buf *out, const char *s, size_t len);
 /* A label set as a JSON object, keys in byte order. */
 void	api_json_labels(struct buf *out, const struct labels *ls);
 /* A time as strfmt.DateTime marshals it, quoted. */

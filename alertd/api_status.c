@@ -30,11 +30,11 @@ json_cluster(struct buf *b, const struct alertd_cluster *c)
 		return;
 	}
 	buf_addstr(b, "{\"name\":");
-	api_json_str_noesc(b, c->name, strlen(c->name));
+	api_json_string_noesc(b, c->name, strlen(c->name));
 	buf_addstr(b, ",\"peers\":[{\"address\":");
-	api_json_str_noesc(b, c->address, strlen(c->address));
+	api_json_string_noesc(b, c->address, strlen(c->address));
 	buf_addstr(b, ",\"name\":");
-	api_json_str_noesc(b, c->name, strlen(c->name));
+	api_json_string_noesc(b, c->name, strlen(c->name));
 	buf_addstr(b, "}],\"status\":\"ready\"}");
 }
 
@@ -51,11 +51,11 @@ get_status(struct api_req *rq, struct api_resp *resp)
 	buf_addstr(b, "{\"cluster\":");
 	json_cluster(b, &rq->ad->cluster);
 	buf_addstr(b, ",\"config\":{\"original\":");
-	api_json_str_noesc(b, buf_str(&yaml), buf_len(&yaml));
+	api_json_string_noesc(b, buf_str(&yaml), buf_len(&yaml));
 	buf_addstr(b, "},\"uptime\":");
 	api_json_time(b, rq->ad->started_at, 0);
 	buf_addstr(b, ",\"versionInfo\":{\"branch\":\"alertd\",\"buildDate\":");
-	api_json_str_noesc(b, __DATE__ " " __TIME__, strlen(__DATE__ " " __TIME__));
+	api_json_string_noesc(b, __DATE__ " " __TIME__, strlen(__DATE__ " " __TIME__));
 	buf_addstr(b, ",\"buildUser\":\"\",\"goVersion\":\"none (C)\","
 	    "\"revision\":\"alertd-" ALERTD_VERSION "\",\"version\":\""
 	    ALERTD_AM_VERSION "\"}}\n");
@@ -73,8 +73,8 @@ get_receivers(struct api_req *rq, struct api_resp *resp)
 	buf_addch(&resp->body, '[');
 	for (i = 0; cfg != NULL && i < cfg->n_receivers; i++) {
 		buf_addstr(&resp->body, i > 0 ? ",{\"name\":" : "{\"name\":");
-		api_json_str_noesc(&resp->body, cfg->receivers[i].name,
-		    strlen(cfg->receivers[i].name));
+		api_json_string_noesc(&resp->body, cfg->receivers[i]->name,
+		    strlen(cfg->receivers[i]->name));
 		buf_addch(&resp->body, '}');
 	}
 	buf_addstr(&resp->body, "]\n");

@@ -504,25 +504,7 @@ setup_limits(struct alertd *ad)
 static int
 check_config(void)
 {
-	struct ad_errs	 errs;
-	struct config	*cfg;
-	size_t		 i;
-
-	ad_errs_init(&errs);
-	cfg = config_load(o.config_file, &errs);
-	printf("Checking '%s'", o.config_file);
-	if (cfg != NULL) {
-		printf("  SUCCESS\n");
-		config_unref(cfg);
-		ad_errs_release(&errs);
-		return 0;
-	}
-	printf("  FAILED:\n");
-	for (i = 0; i < errs.n; i++)
-		printf("%s%s%s\n", errs.v[i].where, errs.v[i].where[0] ?
-		    ": " : "", errs.v[i].msg);
-	ad_errs_release(&errs);
-	return 1;
+	return config_check_main(o.config_file, stdout);
 }
 
 static void

@@ -3,7 +3,7 @@
  * ranges), GetPending, Subscribe and store.Alerts' GC, over a sharded
  * open-addressing hash map keyed by fingerprint (see store.h).
  *
- * Each shard is a linear-probing table of alert pointers (NULL = empty)
+ * Each shard is a linear-probing table of {fingerprint, alert} slots
  * with backward-shift deletion, grown at 70% load.  The shard comes from
  * the top bits of the fingerprint, the slot from the low bits.
  */
@@ -20,9 +20,15 @@
 #define SHARD_BITS	6		/* 1 << SHARD_BITS == STORE_SHARDS */
 #define MIN_SLOTS	64
 
+/* The fingerprint is kept next to the pointer: probes touch one line. */
+struct slot {
+	uint64_t	 fp;
+	struct alert	*a;		/* NULL: empty */
+};
+
 struct shard {
 	pthread_mutex_t	  lock;
-	struct alert	**slots;
+	struct slot	 *slots;
 	size_t		  cap;		/* power of two */
 	size_t		  n;
 } __attribute__((aligned(64)));
@@ -69,7 +75,7 @@ slot_find(const struct shard *sh, uint64_t fp)
 {
 	size_t	i = slot_home(sh, fp);
 
-	while (sh->slots[i] != NULL && sh->slots[i]->fp != fp)
+	while (sh->slots[i].a != NULL && sh->slots[i].fp != fp)
 		i = (i + 1) & (sh->cap - 1);
 	return i;
 }
@@ -77,17 +83,14 @@ slot_find(const struct shard *sh, uint64_t fp)
 static void
 shard_grow(struct shard *sh)
 {
-	struct alert	**old = sh->slots;
-	size_t		  oldcap = sh->cap, i, j;
+	struct slot	*old = sh->slots;
+	size_t		 oldcap = sh->cap, i;
 
 	sh->cap = oldcap ? oldcap * 2 : MIN_SLOTS;
 	sh->slots = xcalloc(sh->cap, sizeof(*sh->slots));
-	for (i = 0; i < oldcap; i++) {
-		if (old[i] == NULL)
-			continue;
-		j = slot_find(sh, old[i]->fp);
-		sh->slots[j] = old[i];
-	}
+	for (i = 0; i < oldcap; i++)
+		if (old[i].a != NULL)
+			sh->slots[slot_find(sh, old[i].fp)] = old[i];
 	free(old);
 }
 
@@ -99,16 +102,16 @@ slot_delete(struct shard *sh, size_t i)
 
 	for (;;) {
 		j = (j + 1) & mask;
-		if (sh->slots[j] == NULL)
+		if (sh->slots[j].a == NULL)
 			break;
-		k = slot_home(sh, sh->slots[j]->fp);
+		k = slot_home(sh, sh->slots[j].fp);
 		/* Move j back to i unless its home lies cyclically in (i, j]. */
 		if ((i <= j) ? (i < k && k <= j) : (i < k || k <= j))
 			continue;
 		sh->slots[i] = sh->slots[j];
 		i = j;
 	}
-	sh->slots[i] = NULL;
+	sh->slots[i].a = NULL;
 	sh->n--;
 }
 
@@ -136,7 +139,7 @@ store_free(struct store *s)
 	for (i = 0; i < STORE_SHARDS; i++) {
 		sh = &s->shards[i];
 		for (j = 0; j < sh->cap; j++)
-			alert_unref(sh->slots[j]);
+			alert_unref(sh->slots[j].a);
 		free(sh->slots);
 		pthread_mutex_destroy(&sh->lock);
 	}
@@ -164,13 +167,14 @@ shard_put(struct store *s, struct shard *sh, struct alert *a)
 	if (sh->n + 1 > sh->cap * 7 / 10)
 		shard_grow(sh);
 	i = slot_find(sh, a->fp);
-	old = sh->slots[i];
+	old = sh->slots[i].a;
 	if (old != NULL && alert_overlaps(old, a)) {
 		merged = alert_merge(old, a);
 		alert_unref(a);
 		a = merged;
 	}
-	sh->slots[i] = a;
+	sh->slots[i].fp = a->fp;
+	sh->slots[i].a = a;
 	if (old == NULL) {
 		sh->n++;
 		atomic_fetch_add_explicit(&s->count, 1, memory_order_relaxed);
@@ -210,8 +214,8 @@ store_get(struct store *s, uint64_t fp)
 	pthread_mutex_lock(&sh->lock);
 	if (sh->cap > 0) {
 		i = slot_find(sh, fp);
-		if (sh->slots[i] != NULL)
-			a = alert_ref(sh->slots[i]);
+		if (sh->slots[i].a != NULL)
+			a = alert_ref(sh->slots[i].a);
 	}
 	pthread_mutex_unlock(&sh->lock);
 	return a;
@@ -241,8 +245,8 @@ store_list(struct store *s, struct alert ***out)
 			v = xreallocarray(v, alloc, sizeof(*v));
 		}
 		for (j = 0; j < sh->cap; j++)
-			if (sh->slots[j] != NULL)
-				v[n++] = alert_ref(sh->slots[j]);
+			if (sh->slots[j].a != NULL)
+				v[n++] = alert_ref(sh->slots[j].a);
 		pthread_mutex_unlock(&sh->lock);
 	}
 	if (n > 1)
@@ -299,8 +303,8 @@ store_subscribe(struct store *s, store_put_fn fn, void *arg, bool replay)
 	for (i = 0; replay && i < STORE_SHARDS; i++) {
 		sh = &s->shards[i];
 		for (j = 0; j < sh->cap; j++)
-			if (sh->slots[j] != NULL)
-				fn(arg, sh->slots[j], false);
+			if (sh->slots[j].a != NULL)
+				fn(arg, sh->slots[j].a, false);
 	}
 	unlock_all(s);
 	return id;
@@ -340,17 +344,17 @@ shard_collect(struct shard *sh, ad_time_t now, struct alert ***v)
 
 	*v = NULL;
 	for (i = 0; i < sh->cap; i++)
-		if (sh->slots[i] != NULL &&
-		    alert_resolved_at(sh->slots[i], now))
+		if (sh->slots[i].a != NULL &&
+		    alert_resolved_at(sh->slots[i].a, now))
 			n++;
 	if (n == 0)
 		return 0;
 	*v = xreallocarray(NULL, n, sizeof(**v));
 	n = 0;
 	for (i = 0; i < sh->cap; i++)
-		if (sh->slots[i] != NULL &&
-		    alert_resolved_at(sh->slots[i], now))
-			(*v)[n++] = sh->slots[i];
+		if (sh->slots[i].a != NULL &&
+		    alert_resolved_at(sh->slots[i].a, now))
+			(*v)[n++] = sh->slots[i].a;
 	for (i = 0; i < n; i++)
 		slot_delete(sh, slot_find(sh, (*v)[i]->fp));
 	return n;

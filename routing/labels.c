@@ -84,6 +84,24 @@ pair_cmp(const void *x, const void *y)
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
+/* Insertion sort: linear on sorted input (Prometheus sends labels in
+ * name order), no allocation, unlike glibc's qsort (a merge sort). */
+static void
+pairs_isort(struct labels_pair *p, size_t n)
+{
+	struct labels_pair	t;
+	size_t			i, j;
+
+	for (i = 1; i < n; i++) {
+		if (pair_cmp(&p[i - 1], &p[i]) <= 0)
+			continue;
+		t = p[i];
+		for (j = i; j > 0 && pair_cmp(&p[j - 1], &t) > 0; j--)
+			p[j] = p[j - 1];
+		p[j] = t;
+	}
+}
+
 struct labels *
 labels_builder_finish(struct labels_builder *b)
 {
@@ -93,7 +111,10 @@ labels_builder_finish(struct labels_builder *b)
 
 	if (b->n == 0)
 		return labels_empty();
-	qsort(b->p, b->n, sizeof(*b->p), pair_cmp);
+	if (b->n <= 16)
+		pairs_isort(b->p, b->n);	/* alerts: few labels, often sorted */
+	else
+		qsort(b->p, b->n, sizeof(*b->p), pair_cmp);
 	/* Keep the last of each run of equal names. */
 	for (i = 0; i < b->n; i++) {
 		if (i + 1 < b->n && b->p[i].nlen == b->p[i + 1].nlen &&

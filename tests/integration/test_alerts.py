@@ -6,7 +6,7 @@ import datetime
 import socket
 import time
 
-from harness import WEBHOOK_CONFIG, request
+from harness import request
 
 
 def iso(t):
@@ -93,8 +93,24 @@ def test_resolve_timeout(alertd):
     assert ad.alerts() == []
 
 
+ROUTES = """route:
+  receiver: web
+  group_by: [alertname]
+  routes:
+  - matchers: ['team="ops"']
+    receiver: ops
+    continue: true
+  - matchers: ['team=~"ops|db"']
+    receiver: db
+receivers:
+- name: web
+- name: ops
+- name: db
+"""
+
+
 def test_filters_and_receivers(alertd):
-    ad = alertd(WEBHOOK_CONFIG)
+    ad = alertd(ROUTES)
     ad.post_alerts([
         {'labels': {'alertname': 'a', 'team': 'ops', 'sev': 'page'}},
         {'labels': {'alertname': 'b', 'team': 'db', 'sev': 'warn'}},

@@ -123,3 +123,11 @@ def test_same_validation_answers(alertd, alertmanager):
             batch.append(a)
         r1, r2 = ad.post_alerts(batch), am.post_alerts(batch)
         assert (r1.status, r1.body) == (r2.status, r2.body), batch
+
+
+def test_same_status_config(alertd, alertmanager):
+    """config.original is config_dump_yaml (config/): Config.String()."""
+    ad, am = both(alertd, alertmanager)
+    assert ad.status()['config'] == am.status()['config']
+    assert ad.get('/api/v2/receivers').body == \
+        am.get('/api/v2/receivers').body

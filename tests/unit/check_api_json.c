@@ -168,11 +168,11 @@ START_TEST(encode_strings)
 	struct buf	b;
 
 	buf_init(&b, BUF_NOCAP);
-	api_json_str(&b, "a<>&\"\\\n\t\x01\x7f\xe2\x80\xa8\xff", 14);
+	api_json_string(&b, "a<>&\"\\\n\t\x01\x7f\xe2\x80\xa8\xff", 14);
 	ck_assert_str_eq(buf_str(&b), "\"a\\u003c\\u003e\\u0026\\\"\\\\\\n\\t"
 	    "\\u0001\x7f\\u2028\\ufffd\"");
 	buf_reset(&b);
-	api_json_str_noesc(&b, "a<b\b", 4);
+	api_json_string_noesc(&b, "a<b\b", 4);
 	ck_assert_str_eq(buf_str(&b), "\"a<b\\u0008\"");
 	buf_release(&b);
 }
@@ -218,7 +218,7 @@ START_TEST(gofmt_datetime_vectors)
 	json_t		*rec;
 	json_error_t	 jerr;
 	FILE		*f = fopen("tests/data/api/gofmt/datetime.jsonl", "r");
-	char		 line[4096], out[API_TIME_MAX];
+	char		 line[4096], out[API_GO_TIME_MAX];
 	struct buf	 msg;
 	ad_time_t	 t;
 	int32_t		 off;
