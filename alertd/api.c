@@ -36,6 +36,7 @@ static const struct api_route *const api_tables[] = {
 	api_core_routes,
 	api_alerts_routes,
 	api_status_routes,
+	api_silences_routes,
 	NULL
 };
 

@@ -12,7 +12,7 @@
  * text 404/405 and OPTIONS elsewhere, redirects to the prefix and to
  * cleaned paths, 410 for the removed /api/v1.
  *
- * Adding handlers (e.g. silences, in alertd/api_silences.c):
+ * Adding handlers (the silences' table, in api_silence_routes.c):
  *
  *	static void get_silences(struct api_req *, struct api_resp *);
  *	const struct api_route api_silences_routes[] = {
@@ -23,7 +23,8 @@
  *		{ NULL, NULL, NULL, 0 }
  *	};
  *
- * then declare the table below and add it to api_tables[] in api.c.
+ * then declare the table below and add it to api_tables[] in api.c
+ * (/metrics: { "GET", "/metrics", handler, 0 } in a table of its own).
  * Within one path, list methods in Alertmanager's order (it shows up in
  * 405 answers: POST before GET, GET before DELETE).
  *
@@ -92,9 +93,10 @@ struct api_route {
 };
 
 /* The tables (see api_tables[] in api.c). */
-extern const struct api_route api_core_routes[];	/* api.c */
+extern const struct api_route api_core_routes[];	/* api_status.c */
 extern const struct api_route api_alerts_routes[];	/* api_alerts.c */
 extern const struct api_route api_status_routes[];	/* api_status.c */
+extern const struct api_route api_silences_routes[];	/* api_silence_routes.c */
 
 /*
  * Starts one server per address ("host:port", ":port", "[v6]:port";

@@ -30,8 +30,11 @@
 #include "alertd/err.h"
 #include "alertd/log.h"
 #include "alertd/store.h"
+#include "alertd/alert.h"
 #include "alertd/xmalloc.h"
 #include "config/config.h"
+#include "silences/silence_file.h"
+#include "silences/silence_store.h"
 
 enum ftype { F_STR, F_STRS, F_DUR, F_INT, F_BOOL, F_SIZE };
 
@@ -50,7 +53,7 @@ struct opts {
 	ad_dur_t	 probe_timeout, probe_interval, settle, reconnect_int;
 	ad_dur_t	 reconnect_timeout;
 	long		 get_concurrency, threads;
-	long		 max_alerts, max_labels;
+	long		 max_alerts, max_labels, max_silences, max_silence_size;
 	long		 max_body, max_label_size, max_annotation_size;
 	bool		 systemd_socket, insecure_advertise, check, version;
 	struct strv	 listen, peers;
@@ -123,6 +126,12 @@ static const struct flag flags[] = {
 	    "Longest label name or value; longer is rejected (alertd)."),
 	FL("api.max-annotation-size", F_SIZE, "1MiB", max_annotation_size,
 	    "Longest annotation value; longer is rejected (alertd)."),
+	FL("silences.max-silences", F_INT, "0", max_silences,
+	    "Maximum number of silences, including expired silences. If "
+	    "negative or zero, no limit is set (0.28)."),
+	FL("silences.max-silence-size-bytes", F_INT, "0", max_silence_size,
+	    "Maximum silence size in bytes. If negative or zero, no limit is "
+	    "set (0.28)."),
 	FL("cluster.listen-address", F_STR, "0.0.0.0:9094", cluster_listen,
 	    "Listen address for cluster. Set to empty string to disable HA "
 	    "mode."),
@@ -539,6 +548,88 @@ mkdir_p(const char *path)
 	return rc;
 }
 
+/* ----------------------------------------------------------- silences -- */
+
+static struct silence_file	*silence_file;
+
+/* What silences mute an alert now (the API's silencedBy). */
+static void
+silence_status(void *arg, const struct alert *a, ad_time_t now,
+    struct alert_status *st)
+{
+	struct silence_mark	m;
+	size_t			i;
+
+	memset(&m, 0, sizeof(m));
+	silence_store_mutes(arg, a->labels, now, &m);
+	for (i = 0; i < m.nactive; i++)
+		alertd_strs_add(&st->silenced_by, m.active[i]);
+	silence_mark_release(&m);
+}
+
+static void
+silences_maintenance(struct alertd *ad)
+{
+	struct ad_err	err;
+
+	log_set_component("silences");
+	if (silence_store_maintenance(ad->silences, ad_now(), &err) == -1)
+		log_errorkv("Running maintenance failed", "err", err.msg,
+		    (char *)NULL);
+	log_set_component(NULL);
+}
+
+/* Shutdown: compact into a snapshot, then close. */
+static void
+silences_stop(void *arg)
+{
+	struct alertd	*ad = arg;
+
+	silences_maintenance(ad);
+	silence_store_free(ad->silences);
+	ad->silences = NULL;
+	silence_file_close(silence_file);
+	silence_file = NULL;
+}
+
+/* The durable silence store; imports Alertmanager's on the first run. */
+static int
+setup_silences(struct alertd *ad)
+{
+	struct silence_store_opts	 so;
+	struct ad_err			 err;
+	char				*snap;
+
+	silence_file = silence_file_open(ad->storage_path, &err);
+	if (silence_file == NULL) {
+		log_errorkv("Unable to open the silences", "err", err.msg,
+		    (char *)NULL);
+		return -1;
+	}
+	memset(&so, 0, sizeof(so));
+	so.retention = ad->retention;
+	so.max_silences = o.max_silences > 0 ? (size_t)o.max_silences : 0;
+	so.max_silence_size = o.max_silence_size > 0 ?
+	    (size_t)o.max_silence_size : 0;
+	so.state = &silence_file_ops;
+	so.state_arg = silence_file;
+	ad->silences = silence_store_new(&so);
+	alertd_on_stop(ad, silences_stop, ad);
+	if (silence_store_load(ad->silences, ad_now(), &err) == -1) {
+		log_errorkv("Loading the silences failed", "err", err.msg,
+		    (char *)NULL);
+		return -1;
+	}
+	snap = xasprintf("%s/silences", ad->storage_path);
+	if (silence_file_was_empty(silence_file) && silence_store_import_am(
+	    ad->silences, snap, ad_now(), &err) == -1)
+		log_warnkv("Importing Alertmanager's silences failed", "err",
+		    err.msg, (char *)NULL);
+	free(snap);
+	alertd_add_status(ad, silence_status, ad->silences);
+	return 0;
+}
+
 /* ----------------------------------------------------------- run loop -- */
 
 static void
@@ -568,10 +659,15 @@ run(struct alertd *ad, const sigset_t *wait)
 	struct ad_errs	errs;
 	struct timespec	ts;
 	int64_t		next_gc = ad_mono() + ad->gc_interval, left;
+	int64_t		next_maint = ad_mono() + ad->maintenance_interval;
 	int		sig;
 
 	for (;;) {
-		left = next_gc - ad_mono();
+		if (ad_mono() >= next_maint) {
+			silences_maintenance(ad);
+			next_maint = ad_mono() + ad->maintenance_interval;
+		}
+		left = (next_gc < next_maint ? next_gc : next_maint) - ad_mono();
 		if (left < 0)
 			left = 0;
 		ts.tv_sec = left / AD_SEC;
@@ -585,7 +681,8 @@ run(struct alertd *ad, const sigset_t *wait)
 			log_info("Received %s, exiting gracefully...",
 			    sig == SIGTERM ? "SIGTERM" : "SIGINT");
 			return;
-		} else if (sig == -1 && errno == EAGAIN) {
+		} else if (sig == -1 && errno == EAGAIN &&
+		    ad_mono() >= next_gc) {
 			store_gc(ad->alerts, ad_now());
 			next_gc = ad_mono() + ad->gc_interval;
 		}
@@ -658,12 +755,15 @@ main(int argc, char **argv)
 	ad.config_file = o.config_file;
 	ad.storage_path = o.storage_path;
 	ad.retention = o.retention;
-	ad.maintenance_interval = o.maintenance;
+	ad.maintenance_interval = o.maintenance > 0 ? o.maintenance :
+	    15 * AD_MIN;
 	ad.gc_interval = o.gc > 0 ? o.gc : 30 * AD_MIN;
 	ad.started_at = ad_now();
 	setup_limits(&ad);
 	setup_cluster(&ad);
-	rc = start(&ad);
+	rc = setup_silences(&ad) == -1 ? 1 : start(&ad);
+	if (rc != 0)
+		alertd_run_stop(&ad);
 	alertd_release(&ad);
 	free(o.listen.v);
 	free(o.peers.v);
