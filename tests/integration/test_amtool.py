@@ -4,6 +4,8 @@ the real Alertmanager holding the same alerts."""
 import os
 import subprocess
 
+import conftest
+
 from test_side_by_side import CONFIG, random_alerts
 
 ENV = dict(os.environ, HOME='/nonexistent', TZ='UTC')
@@ -65,11 +67,15 @@ def test_alert_add(alertd):
     assert a['receivers'] == [{'name': 'pager'}]
 
 
-def test_config_show_and_cluster_show(alertd, alertmanager):
+@conftest.needs_config_dump
+def test_config_show(alertd, alertmanager):
     ad, am = alertd(CONFIG), alertmanager(CONFIG)
-    rc, out, err = amtool(ad, 'config', 'show')
-    assert rc == 0, err
-    assert 'receiver: pager' in out
+    got, want = amtool(ad, 'config', 'show'), amtool(am, 'config', 'show')
+    assert got == want and 'receiver: pager' in got[1]
+
+
+def test_cluster_show(alertd, alertmanager):
+    ad, am = alertd(CONFIG), alertmanager(CONFIG)
     got, want = amtool(ad, 'cluster', 'show'), amtool(am, 'cluster', 'show')
     assert got == want and got[0] == 0
     assert 'Cluster Status:  disabled' in got[1]

@@ -80,12 +80,18 @@ def test_listen_addresses_repeat_and_flag_syntaxes(alertd):
 def test_status_shape(alertd):
     st = alertd().status()
     assert st['cluster'] == {'peers': [], 'status': 'disabled'}
-    assert 'receiver: web' in st['config']['original']
+    assert set(st) == {'cluster', 'config', 'uptime', 'versionInfo'}
+    assert isinstance(st['config']['original'], str)
     assert set(st['versionInfo']) == {'branch', 'buildDate', 'buildUser',
                                       'goVersion', 'revision', 'version'}
     assert st['versionInfo']['version'] == '0.25.0'
     up = time.strptime(st['uptime'][:19], '%Y-%m-%dT%H:%M:%S')
     assert abs(time.mktime(up) - time.timezone - time.time()) < 60
+
+
+@conftest.needs_config_dump
+def test_status_config_original(alertd):
+    assert 'receiver: web' in alertd().status()['config']['original']
 
 
 def test_cluster_single_node(alertd_bin, tmp_path):

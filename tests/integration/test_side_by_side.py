@@ -6,6 +6,8 @@ import datetime
 import random
 import time
 
+import conftest
+
 from am_cases import normalize_alerts
 
 CONFIG = """route:
@@ -125,6 +127,7 @@ def test_same_validation_answers(alertd, alertmanager):
         assert (r1.status, r1.body) == (r2.status, r2.body), batch
 
 
+@conftest.needs_config_dump
 def test_same_status_config(alertd, alertmanager):
     """config.original is config_dump_yaml (config/): Config.String()."""
     ad, am = both(alertd, alertmanager)
