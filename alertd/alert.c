@@ -93,7 +93,8 @@ alert_merge(const struct alert *a, const struct alert *o)
 	/* Alertmanager evaluates Resolved() against the wall clock here. */
 	now = ad_now();
 	if (alert_resolved_at(o, now)) {
-		if (alert_resolved_at(a, now) && AFTER(a->ends_at, o->ends_at)) {
+		if (alert_resolved_at(a, now) &&
+		    AFTER(a->ends_at, o->ends_at)) {
 			res->ends_at = a->ends_at;
 			res->ends_off = a->ends_off;
 		}

@@ -74,7 +74,8 @@ struct alertd_strs {
 	size_t	  n, alloc;
 };
 
-void	alertd_strs_add(struct alertd_strs *s, const char *str);	/* copies */
+/* Appends a copy of str. */
+void	alertd_strs_add(struct alertd_strs *s, const char *str);
 void	alertd_strs_release(struct alertd_strs *s);		/* reusable */
 
 /* types.AlertState */
@@ -137,7 +138,7 @@ struct alertd_limits {
 	size_t	 max_body;		/* --web.max-body-size (bytes) */
 	size_t	 max_alerts;		/* --api.max-alerts-per-request */
 	size_t	 max_labels;		/* --api.max-labels-per-alert */
-	size_t	 max_label_size;	/* --api.max-label-size: name or value */
+	size_t	 max_label_size;	/* --api.max-label-size */
 	size_t	 max_annotation_size;	/* --api.max-annotation-size */
 	int	 get_concurrency;	/* --web.get-concurrency (resolved) */
 	ad_dur_t conn_timeout;		/* --web.connection-timeout */

@@ -177,12 +177,13 @@ parse_query(struct api_req *r, const char *q)
 		eq = memchr(q, '=', (size_t)(end - q));
 		if (end > q && memchr(q, ';', (size_t)(end - q)) == NULL) {
 			k = unescape(q, (size_t)((eq ? eq : end) - q), true);
-			v = eq ? unescape(eq + 1, (size_t)(end - eq - 1), true) :
-			    xstrdup("");
+			v = eq == NULL ? xstrdup("") :
+			    unescape(eq + 1, (size_t)(end - eq - 1), true);
 			if (k != NULL && v != NULL) {
 				r->query = xreallocarray(r->query,
 				    r->n_query + 1, sizeof(*r->query));
-				r->query[r->n_query++] = (struct api_kv){ k, v };
+				r->query[r->n_query].key = k;
+				r->query[r->n_query++].value = v;
 			} else {
 				free(k);
 				free(v);
@@ -303,7 +304,8 @@ cors(struct MHD_Connection *conn, const char *method, struct api_resp *resp)
 		    (strcasecmp(acrm, "GET") == 0 ||
 		    strcasecmp(acrm, "POST") == 0 ||
 		    strcasecmp(acrm, "HEAD") == 0)) {
-			api_resp_header(resp, "Access-Control-Allow-Origin", "*");
+			api_resp_header(resp, "Access-Control-Allow-Origin",
+			    "*");
 			api_resp_header(resp, "Access-Control-Allow-Methods",
 			    acrm);
 		}
@@ -363,11 +365,55 @@ mime_token(const char *s)
 	return n;
 }
 
+/* consumeValue: a token or a quoted string; its length, 0 if none. */
+static size_t
+mime_value(const char *p)
+{
+	size_t	i;
+
+	if (*p != '"')
+		return mime_token(p);
+	for (i = 1; p[i] != '\0' && p[i] != '"'; i++)
+		if (p[i] == '\\' && p[i + 1] != '\0')
+			i++;
+	return p[i] == '"' ? i + 1 : 0;
+}
+
+/* mime.ParseMediaType's parameters ("; key=value"...); a lone trailing
+ * ';' is fine. */
+static bool
+mime_params_ok(const char *p)
+{
+	size_t	t;
+
+	while (p != NULL && *p != '\0') {
+		p += strspn(p, " \t");
+		if (*p == '\0' || (p[0] == ';' && p[1 + strspn(p + 1,
+		    " \t")] == '\0'))
+			return true;
+		if (*p != ';')
+			return false;
+		p += 1 + strspn(p + 1, " \t");
+		t = mime_token(p);
+		if (t == 0)
+			return false;
+		p += t + strspn(p + t, " \t");
+		if (*p != '=')
+			return false;
+		p += 1 + strspn(p + 1, " \t");
+		t = mime_value(p);
+		if (t == 0)
+			return false;
+		p += t;
+	}
+	return true;
+}
+
 /* mime.ParseMediaType: the lowercased media type, or NULL and *why. */
 static char *
 media_type(const char *ct, const char **why)
 {
-	const char	*semi = strchr(ct, ';'), *p;
+	const char	*semi = strchr(ct, ';');
 	char		*mt, *s, *e;
 	size_t		 t;
 
@@ -389,40 +435,8 @@ media_type(const char *ct, const char **why)
 		*why = "mime: expected token after slash";
 	else if (mt[t] == '/' && mt[t + 1 + mime_token(mt + t + 1)] != '\0')
 		*why = "mime: unexpected content after media subtype";
-	for (p = semi; *why == NULL && p != NULL && *p != '\0';) {
-		/* key=value parameters; a lone trailing ';' is fine. */
-		p += strspn(p, " \t");
-		if (*p == '\0' || (p[0] == ';' && p[1 + strspn(p + 1,
-		    " \t")] == '\0'))
-			break;
-		if (*p != ';' || (t = mime_token(p + 1 + strspn(p + 1,
-		    " \t"))) == 0) {
-			*why = "mime: invalid media parameter";
-			break;
-		}
-		p += 1 + strspn(p + 1, " \t") + t;
-		p += strspn(p, " \t");
-		if (*p != '=') {
-			*why = "mime: invalid media parameter";
-			break;
-		}
-		p++;
-		p += strspn(p, " \t");
-		if (*p == '"') {
-			for (p++; *p != '\0' && *p != '"'; p++)
-				if (*p == '\\' && p[1] != '\0')
-					p++;
-			if (*p != '"') {
-				*why = "mime: invalid media parameter";
-				break;
-			}
-			p++;
-		} else if ((t = mime_token(p)) == 0) {
-			*why = "mime: invalid media parameter";
-			break;
-		} else
-			p += t;
-	}
+	else if (!mime_params_ok(semi))
+		*why = "mime: invalid media parameter";
 	if (*why != NULL) {
 		free(mt);
 		return NULL;
@@ -633,7 +647,8 @@ route(struct api *api, struct MHD_Connection *conn, struct api_req *rq,
 	clean = clean_path(path);
 	rq->path = path;
 	if (strcmp(clean, path) != 0 && strcmp(rq->method, "CONNECT") != 0) {
-		buf_addf(&to, "%s%s%s", clean, rawq ? "?" : "", rawq ? rawq : "");
+		buf_addf(&to, "%s%s%s", clean, rawq ? "?" : "",
+		    rawq ? rawq : "");
 		redirect(resp, rq->method, 301, buf_str(&to));
 	} else if (!strip_prefix(api, rq, resp))
 		;

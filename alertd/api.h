@@ -16,7 +16,8 @@
  *
  *	static void get_silences(struct api_req *, struct api_resp *);
  *	const struct api_route api_silences_routes[] = {
- *		{ "POST", "/api/v2/silences", post_silences, API_V2 | API_JSON },
+ *		{ "POST", "/api/v2/silences", post_silences,
+ *		    API_V2 | API_JSON },
  *		{ "GET", "/api/v2/silences", get_silences, API_V2 },
  *		{ "GET", "/api/v2/silence/{}", get_silence, API_V2 },
  *		{ "DELETE", "/api/v2/silence/{}", delete_silence, API_V2 },
@@ -96,7 +97,8 @@ struct api_route {
 extern const struct api_route api_core_routes[];	/* api_status.c */
 extern const struct api_route api_alerts_routes[];	/* api_alerts.c */
 extern const struct api_route api_status_routes[];	/* api_status.c */
-extern const struct api_route api_silences_routes[];	/* api_silence_routes.c */
+/* api_silence_routes.c */
+extern const struct api_route api_silences_routes[];
 
 /*
  * Starts one server per address ("host:port", ":port", "[v6]:port";

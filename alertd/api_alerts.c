@@ -260,7 +260,8 @@ validate(const struct alert *a, bool nul, const struct alertd_limits *lim,
 	if (a->starts_at == AD_TIME_ZERO)
 		return buf_addstr(msg, "start time missing"), -1;
 	if (a->ends_at != AD_TIME_ZERO && a->ends_at < a->starts_at)
-		return buf_addstr(msg, "start time must be before end time"), -1;
+		return buf_addstr(msg, "start time must be before end time"),
+		    -1;
 	check_set(a->labels, lim->max_label_size, &l);
 	if (l.bad_name != NULL)
 		return fail_name(msg, "invalid label set", l.bad_name);
@@ -286,7 +287,10 @@ static ad_dur_t
 resolve_timeout(struct alertd *ad)
 {
 	struct config	*cfg = alertd_config(ad);
-	ad_dur_t	 d = cfg != NULL ? cfg->global.resolve_timeout : 5 * AD_MIN;
+	ad_dur_t	 d = 5 * AD_MIN;
+
+	if (cfg != NULL)
+		d = cfg->global.resolve_timeout;
 
 	config_unref(cfg);
 	return d;
@@ -304,8 +308,8 @@ post_alerts(struct api_req *rq, struct api_resp *resp)
 	ad_time_t			 now;
 	ad_dur_t			 resolve;
 
-	if (api_json_decode_alerts(rq->body, rq->body_len, ad->limits.max_alerts,
-	    &pa, &jerr) == -1) {
+	if (api_json_decode_alerts(rq->body, rq->body_len,
+	    ad->limits.max_alerts, &pa, &jerr) == -1) {
 		log_debugkv("Failed to decode alerts", "path", rq->path,
 		    "method", rq->method, "err", jerr.msg, (char *)NULL);
 		api_reply_error(resp, jerr.status, jerr.code, jerr.msg);

@@ -20,7 +20,7 @@ enum std {
 struct chunk {
 	const char	*prefix;	/* literal before the element */
 	enum std	 std;
-	const char	*stdstr;	/* the element as written in the layout */
+	const char	*stdstr;	/* the element as in the layout */
 };
 
 struct layout {
@@ -43,7 +43,8 @@ static const struct chunk l_milli_nc[] = { DATE, HM("T"), SEC,
 static const struct chunk l_rfc3339[] = { DATE, HM("T"), SEC,
 	{ "", S_TZC, "Z07:00" }, { "", S_END, "" } };
 static const struct chunk l_nano[] = { DATE, HM("T"), SEC,
-	{ "", S_F9, ".999999999" }, { "", S_TZC, "Z07:00" }, { "", S_END, "" } };
+	{ "", S_F9, ".999999999" }, { "", S_TZC, "Z07:00" },
+	{ "", S_END, "" } };
 static const struct chunk l_local[] = { DATE, HM("T"), SEC,
 	{ "", S_END, "" } };
 static const struct chunk l_hm_z[] = { DATE, HM("T"), { "Z", S_END, "" } };
@@ -488,9 +489,9 @@ api_go_format_datetime(ad_time_t t, int32_t off, char out[API_GO_TIME_MAX])
 		days--;
 	}
 	time_civil_from_days(days, &y, &mo, &d);
-	n = snprintf(out, API_GO_TIME_MAX, "%04lld-%02u-%02uT%02d:%02d:%02d.%03ld",
-	    (long long)y, mo, d, (int)(rem / 3600), (int)(rem / 60 % 60),
-	    (int)(rem % 60), ms);
+	n = snprintf(out, API_GO_TIME_MAX,
+	    "%04lld-%02u-%02uT%02d:%02d:%02d.%03ld", (long long)y, mo, d,
+	    (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60), ms);
 	if (off == 0) {
 		snprintf(out + n, API_GO_TIME_MAX - (size_t)n, "Z");
 		return out;
@@ -648,7 +649,8 @@ scheme_len(const char *s, size_t n)
 		c = s[i];
 		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
 			continue;
-		if ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.') {
+		if ((c >= '0' && c <= '9') || c == '+' || c == '-' ||
+		    c == '.') {
 			if (i == 0)
 				return 0;
 			continue;

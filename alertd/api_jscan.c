@@ -350,7 +350,7 @@ scan_run(struct scanner *sc, const char *s, size_t n, size_t i,
 {
 	for (; i < n && sc->st != SS_DONE; i++) {
 		if (sc->st == SS_STR) {
-			/* Most bytes are inside strings: skip the plain ones. */
+			/* Most bytes are in strings: skip the plain ones. */
 			while (i < n && (unsigned char)s[i] >= 0x20 &&
 			    s[i] != '"' && s[i] != '\\')
 				i++;

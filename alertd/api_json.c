@@ -71,7 +71,7 @@ struct dec {
 	 * error that stopped the group's decoding. */
 	struct buf		 saved[2], stop[2];
 	bool			 has_saved[2], stopped[2];
-	bool			 nul;		/* a decoded string held U+0000 */
+	bool			 nul;	/* a decoded string held U+0000 */
 };
 
 static void
@@ -232,7 +232,8 @@ unquote_u(const char *p, const char *end, char *out, size_t *w)
 			if (r < 0xdc00 && r2 >= 0xdc00 && r2 < 0xe000) {
 				r = 0x10000 + ((r - 0xd800) << 10) +
 				    (r2 - 0xdc00);
-				*w += (size_t)utf8_encode((uint32_t)r, out + *w);
+				*w += (size_t)utf8_encode((uint32_t)r,
+				    out + *w);
 				return 12;
 			}
 		}
@@ -284,7 +285,8 @@ unquote_slow(struct dec *d, const char *p, const char *end, size_t *len)
 			out[w++] = *p++;
 			continue;
 		}
-		k = utf8_decode((const unsigned char *)p, (size_t)(end - p), &r);
+		k = utf8_decode((const unsigned char *)p, (size_t)(end - p),
+		    &r);
 		if (k < 0) {
 			w += (size_t)utf8_encode(0xfffd, out + w);
 			p++;
@@ -572,7 +574,8 @@ element_error(struct dec *d, struct buf *msg)
 
 	for (g = G_AO0; g <= G_ALERT; g++) {
 		if (d->stopped[g]) {
-			buf_add(msg, buf_str(&d->stop[g]), buf_len(&d->stop[g]));
+			buf_add(msg, buf_str(&d->stop[g]),
+			    buf_len(&d->stop[g]));
 			return -1;
 		}
 		if (d->has_saved[g]) {
@@ -969,7 +972,8 @@ api_json_alert(struct buf *out, const struct alert *a,
 	api_json_time(out, a->updated_at, 0);
 	if (a->generator_url[0] != '\0') {
 		buf_addstr(out, ",\"generatorURL\":");
-		api_json_string(out, a->generator_url, strlen(a->generator_url));
+		api_json_string(out, a->generator_url,
+		    strlen(a->generator_url));
 	}
 	buf_addstr(out, ",\"labels\":");
 	api_json_labels(out, a->labels);

@@ -22,6 +22,8 @@
 #include "alertd/xmalloc.h"
 #include "config/config.h"
 
+#define BUILD_DATE	__DATE__ " " __TIME__
+
 static void
 json_cluster(struct buf *b, const struct alertd_cluster *c)
 {
@@ -55,7 +57,7 @@ get_status(struct api_req *rq, struct api_resp *resp)
 	buf_addstr(b, "},\"uptime\":");
 	api_json_time(b, rq->ad->started_at, 0);
 	buf_addstr(b, ",\"versionInfo\":{\"branch\":\"alertd\",\"buildDate\":");
-	api_json_string_noesc(b, __DATE__ " " __TIME__, strlen(__DATE__ " " __TIME__));
+	api_json_string_noesc(b, BUILD_DATE, strlen(BUILD_DATE));
 	buf_addstr(b, ",\"buildUser\":\"\",\"goVersion\":\"none (C)\","
 	    "\"revision\":\"alertd-" ALERTD_VERSION "\",\"version\":\""
 	    ALERTD_AM_VERSION "\"}}\n");

@@ -47,7 +47,8 @@ struct strv {
 struct opts {
 	const char	*config_file, *storage_path, *external_url;
 	const char	*route_prefix, *web_config, *ui_path, *cluster_listen;
-	const char	*cluster_advertise, *cluster_tls, *log_level, *log_format;
+	const char	*cluster_advertise, *cluster_tls;
+	const char	*log_level, *log_format;
 	ad_dur_t	 retention, maintenance, gc, web_timeout, conn_timeout;
 	ad_dur_t	 peer_timeout, gossip, pushpull, tcp_timeout;
 	ad_dur_t	 probe_timeout, probe_interval, settle, reconnect_int;
@@ -667,7 +668,8 @@ run(struct alertd *ad, const sigset_t *wait)
 			silences_maintenance(ad);
 			next_maint = ad_mono() + ad->maintenance_interval;
 		}
-		left = (next_gc < next_maint ? next_gc : next_maint) - ad_mono();
+		left = (next_gc < next_maint ? next_gc : next_maint) -
+		    ad_mono();
 		if (left < 0)
 			left = 0;
 		ts.tv_sec = left / AD_SEC;

@@ -105,7 +105,7 @@ slot_delete(struct shard *sh, size_t i)
 		if (sh->slots[j].a == NULL)
 			break;
 		k = slot_home(sh, sh->slots[j].fp);
-		/* Move j back to i unless its home lies cyclically in (i, j]. */
+		/* Move j back to i unless its home is cyclically in (i, j]. */
 		if ((i <= j) ? (i < k && k <= j) : (i < k || k <= j))
 			continue;
 		sh->slots[i] = sh->slots[j];

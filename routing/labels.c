@@ -112,7 +112,7 @@ labels_builder_finish(struct labels_builder *b)
 	if (b->n == 0)
 		return labels_empty();
 	if (b->n <= 16)
-		pairs_isort(b->p, b->n);	/* alerts: few labels, often sorted */
+		pairs_isort(b->p, b->n);	/* few labels, often sorted */
 	else
 		qsort(b->p, b->n, sizeof(*b->p), pair_cmp);
 	/* Keep the last of each run of equal names. */
