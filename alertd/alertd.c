@@ -224,6 +224,7 @@ alertd_reload(struct alertd *ad, struct ad_errs *errs)
 	}
 	log_infokv("Completed loading of configuration file", "file",
 	    ad->config_file, (char *)NULL);
+	atomic_store(&ad->reload_success_at, ad_now());
 	pthread_mutex_lock(&ad->cfg_lock);
 	old = ad->cfg;
 	ad->cfg = cfg;
@@ -238,6 +239,7 @@ alertd_reload(struct alertd *ad, struct ad_errs *errs)
 		    buf_str(&msg), (char *)NULL);
 	}
 out:
+	atomic_store(&ad->reload_ok, rc == 0);
 	buf_release(&msg);
 	pthread_mutex_unlock(&ad->reload_lock);
 	log_set_component(NULL);

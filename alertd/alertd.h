@@ -174,6 +174,9 @@ struct alertd {
 	atomic_ulong		 alerts_firing;
 	atomic_ulong		 alerts_resolved;
 	atomic_ulong		 alerts_invalid;
+	/* alertmanager_config_last_reload_{successful,success_timestamp} */
+	atomic_bool		 reload_ok;
+	_Atomic ad_time_t	 reload_success_at;
 
 	/* Hooks (see the top comment); startup only. */
 	struct alertd_hook	 receivers;

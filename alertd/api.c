@@ -37,6 +37,7 @@ static const struct api_route *const api_tables[] = {
 	api_alerts_routes,
 	api_status_routes,
 	api_silences_routes,
+	api_metrics_routes,
 	NULL
 };
 

@@ -24,8 +24,7 @@
  *		{ NULL, NULL, NULL, 0 }
  *	};
  *
- * then declare the table below and add it to api_tables[] in api.c
- * (/metrics: { "GET", "/metrics", handler, 0 } in a table of its own).
+ * then declare the table below and add it to api_tables[] in api.c.
  * Within one path, list methods in Alertmanager's order (it shows up in
  * 405 answers: POST before GET, GET before DELETE).
  *
@@ -99,6 +98,10 @@ extern const struct api_route api_alerts_routes[];	/* api_alerts.c */
 extern const struct api_route api_status_routes[];	/* api_status.c */
 /* api_silence_routes.c */
 extern const struct api_route api_silences_routes[];
+extern const struct api_route api_metrics_routes[];	/* api_metrics.c */
+
+/* Registers the API's and the wiring's metrics collectors (startup). */
+void		 api_metrics_register(struct alertd *ad);
 
 /*
  * Starts one server per address ("host:port", ":port", "[v6]:port";

@@ -29,6 +29,7 @@
 #include "alertd/buf.h"
 #include "alertd/err.h"
 #include "alertd/log.h"
+#include "alertd/metrics.h"
 #include "alertd/store.h"
 #include "alertd/alert.h"
 #include "alertd/xmalloc.h"
@@ -763,6 +764,8 @@ main(int argc, char **argv)
 	ad.started_at = ad_now();
 	setup_limits(&ad);
 	setup_cluster(&ad);
+	metrics_register_process();
+	api_metrics_register(&ad);
 	rc = setup_silences(&ad) == -1 ? 1 : start(&ad);
 	if (rc != 0)
 		alertd_run_stop(&ad);

@@ -208,3 +208,25 @@ def test_storage_path_created(alertd_bin, tmp_path):
         wait_http(d.port, '/-/healthy')
     finally:
         d.stop()
+
+
+def test_metrics(alertd):
+    ad = alertd()
+    ad.post_alerts([{'labels': {'alertname': 'a'}},
+                    {'labels': {'bad-name': 'b'}}])
+    r = ad.get('/metrics')
+    assert r.status == 200
+    assert r.headers['content-type'] == \
+        'text/plain; version=0.0.4; charset=utf-8'
+    lines = set(r.text.splitlines())
+    for want in (
+            'alertmanager_alerts{state="active"} 1',
+            'alertmanager_alerts_invalid_total{version="v2"} 1',
+            'alertmanager_alerts_received_total{status="firing",'
+            'version="v2"} 2',
+            'alertmanager_config_last_reload_successful 1'):
+        assert want in lines, want
+    ad.write_config(BAD_CONFIG)
+    assert ad.reload().status == 500
+    assert 'alertmanager_config_last_reload_successful 0' in \
+        ad.get('/metrics').text.splitlines()
