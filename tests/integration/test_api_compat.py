@@ -32,19 +32,7 @@ def actual(tmp_path_factory):
     return {r['name']: r for r in recs}
 
 
-# The regexp error texts come from routing/matcher.c (branch `match`); the
-# temporary stub in alertd/stub_matcher.c words them as PCRE2 does.
-STUB_MATCHER = {'get-bad-regex', 'get-bad-receiver'}
-
-
-def _param(e):
-    marks = ()
-    if e['name'] in STUB_MATCHER:
-        marks = pytest.mark.xfail(reason='regexp errors: stub matcher')
-    return pytest.param(e, id=e['name'], marks=marks)
-
-
-@pytest.mark.parametrize('want', [_param(e) for e in EXPECTED])
+@pytest.mark.parametrize('want', EXPECTED, ids=[e['name'] for e in EXPECTED])
 def test_case(actual, want):
     got = actual[want['name']]
     assert got == want
