@@ -1,5 +1,5 @@
 /*
- * check: `alertd --config.check` and the dump entry point.
+ * check: `alertd --config.check`.
  * config_check_main loads as the daemon would and prints every error.
  */
 #include <stdio.h>
@@ -30,13 +30,4 @@ config_check_main(const char *path, FILE *out)
 	ad_errs_release(&errs);
 	ad_errs_release(&warns);
 	return c != NULL ? 0 : 1;
-}
-
-/* TODO(config): Config.String() rendering; not written yet. */
-int
-config_dump_yaml(const struct config *c, struct buf *out)
-{
-	(void)c;
-	(void)out;
-	return -1;
 }

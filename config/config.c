@@ -229,14 +229,62 @@ check_time_intervals(struct config_check *chk, struct config *c,
 	return names;
 }
 
-static char *
-join_dir(const char *dir, const char *p)
+void
+config_path_clean(char *p)
 {
-	if (p[0] == '/' || dir == NULL || dir[0] == '\0')
+	size_t	n = strlen(p), r = 0, w = 0, dotdot = 0;
+	bool	rooted = p[0] == '/';
+	char	*out = xmalloc(n + 2);
+
+	if (rooted) {
+		out[w++] = '/';
+		r = dotdot = 1;
+	}
+	while (r < n) {
+		if (p[r] == '/') {
+			r++;
+		} else if (p[r] == '.' && (r + 1 == n || p[r + 1] == '/')) {
+			r++;
+		} else if (p[r] == '.' && p[r + 1] == '.' &&
+		    (r + 2 == n || p[r + 2] == '/')) {
+			r += 2;
+			if (w > dotdot) {
+				for (w--; w > dotdot && out[w] != '/'; w--)
+					;
+			} else if (!rooted) {
+				if (w > 0)
+					out[w++] = '/';
+				out[w++] = '.';
+				out[w++] = '.';
+				dotdot = w;
+			}
+		} else {
+			if ((rooted && w != 1) || (!rooted && w != 0))
+				out[w++] = '/';
+			for (; r < n && p[r] != '/'; r++)
+				out[w++] = p[r];
+		}
+	}
+	if (w == 0)
+		out[w++] = '.';
+	memcpy(p, out, w);
+	p[w] = '\0';
+	free(out);
+}
+
+char *
+config_join_dir(const char *dir, const char *p)
+{
+	char	*j;
+
+	if (p[0] == '\0' || p[0] == '/')
 		return xstrdup(p);
-	if (strcmp(dir, ".") == 0)
-		return xstrdup(p);
-	return xasprintf("%s/%s", dir, p);
+	if (dir == NULL || dir[0] == '\0')
+		j = xstrdup(p);
+	else
+		j = xasprintf("%s/%s", dir, p);
+	config_path_clean(j);
+	return j;
 }
 
 /* template.FromGlobs: each glob may match nothing (0.25). */
@@ -254,7 +302,7 @@ load_templates(struct config_check *chk, struct config *c,
 		return;
 	}
 	for (i = 0; i < c->n_templates; i++) {
-		char	*p = join_dir(chk->base_dir, c->templates[i]);
+		char	*p = config_join_dir(chk->base_dir, c->templates[i]);
 		glob_t	 g;
 
 		free(c->templates[i]);
@@ -333,6 +381,41 @@ config_validate(struct config_check *chk, struct config *c,
 	free(ti);
 }
 
+static bool
+route_uses(const struct config_route *r, const char *name)
+{
+	size_t	i;
+
+	if (r->receiver != NULL && strcmp(r->receiver, name) == 0)
+		return true;
+	for (i = 0; i < r->n_routes; i++)
+		if (route_uses(r->routes[i], name))
+			return true;
+	return false;
+}
+
+/*
+ * Alertmanager builds the integrations of the receivers some route uses
+ * (after inheritance), and the email notifier's constructor writes its
+ * default headers into the config: do what it does, where it does it.
+ */
+static void
+activate_receivers(struct config *c)
+{
+	size_t	i, j;
+
+	for (i = 0; i < c->n_receivers; i++) {
+		struct config_receiver *r = c->receivers[i];
+
+		if (c->route == NULL || !route_uses(c->route, r->name))
+			continue;
+		for (j = 0; j < r->n_integrations; j++)
+			if (r->integrations[j].type->activate != NULL)
+				r->integrations[j].type->activate(
+				    r->integrations[j].conf);
+	}
+}
+
 static int
 config_decode(struct config_check *chk, struct config *c,
     const struct ynode *root)
@@ -370,6 +453,7 @@ config_free(struct config *c)
 	free(c->time_intervals);
 	tmpl_set_free(c->tmpl);
 	free(c->path);
+	free(c->base_dir);
 	free(c->raw);
 	free(c);
 }
@@ -411,11 +495,13 @@ config_load_bytes(const char *name, const char *data, size_t len,
 	c = xcalloc(1, sizeof(*c));
 	atomic_init(&c->refs, 1);
 	c->path = xstrdup(name);
+	c->base_dir = base_dir != NULL ? xstrdup(base_dir) : NULL;
 	c->raw = xmemdup(data, len + 1);
 	c->raw[len] = '\0';
 	c->raw_len = len;
 	chk.node = root;
 	if (config_decode(&chk, c, root) == 0) {
+		activate_receivers(c);
 		load_templates(&chk, c, root);
 		if (chk.opts->read_files)
 			read_all_files(&chk, c);

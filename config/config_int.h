@@ -36,6 +36,19 @@ struct timeint *config_timeint_compile(struct config_check *chk,
 /* Receivers (receiver.c). */
 void	config_receiver_release(struct config_receiver *r);
 
+/*
+ * Go's config.JoinDir / filepath.Join: path unchanged when empty or
+ * absolute, else dir/path cleaned as filepath.Clean does.  Returns a new
+ * string.
+ */
+char	*config_join_dir(const char *dir, const char *path);
+/* filepath.Clean, in place (the result is never longer). */
+void	config_path_clean(char *p);
+
+/* qsort comparator of (struct config_kv *) elements: yaml.v2's map key
+ * order (dump.c). */
+int	config_kv_yaml_cmp(const void *a, const void *b);
+
 /* MD5 (md5.c): out receives 16 bytes. */
 void	config_md5(const void *data, size_t len, unsigned char out[16]);
 

@@ -30,6 +30,7 @@
 
 struct ad_errs;
 struct buf;
+struct yemit;
 struct ynode;
 struct config_load_opts;
 struct config_obj;
@@ -67,7 +68,10 @@ enum config_ftype {
 #define CF_HASSET	0x08	/* bool at off_set records "present" */
 #define CF_NODUMP	0x10	/* never dumped (yaml:"-") */
 #define CF_NULLDUMP	0x20	/* dumped as null when unset (Go nil pointer) */
-#define CF_REGEXPS	0x40	/* CF_MAP of regexps: a null value is an error */
+#define CF_REGEXPS	0x40	/* CF_MAP of regexps: a null value is an error,
+				 * an empty one dumps as null */
+#define CF_DIRPATH	0x80	/* a path http_config's SetDirectory joins
+				 * with the config file's directory */
 
 /* A `*_file` setting: the path as written and, once read, its contents. */
 struct config_file {
@@ -97,8 +101,10 @@ struct config_field {
 	const char		*since;		/* CF_NEWER: "0.26" */
 	config_decode_fn	 decode;	/* CF_CUSTOM */
 	config_release_fn	 release;	/* CF_CUSTOM */
-	/* CF_CUSTOM: appends a YAML fragment; see dump.c */
-	int			(*dump)(const void *field, void *emitter);
+	/* CF_CUSTOM: writes the value (config/dump.c), and tells whether
+	 * it is Go's zero value (omitempty). */
+	int			(*dump)(const void *field, struct yemit *e);
+	bool			(*zero)(const void *field);
 };
 
 struct config_obj {

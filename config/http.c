@@ -12,6 +12,7 @@
 
 #include "alertd/xmalloc.h"
 #include "config/config_int.h"
+#include "config/yemit.h"
 #include "config/ynode.h"
 
 static int
@@ -41,15 +42,43 @@ str_release(void *field)
 	free(*(char **)field);
 }
 
+/*
+ * TLSVersion is a uint16 whose MarshalYAML has a pointer receiver, which
+ * yaml.v2 never calls on a struct field: Alertmanager shows the number
+ * (TLS12 is 771).
+ */
+static int
+tls_version_dump(const void *field, struct yemit *e)
+{
+	static const char *const names[] = { "TLS10", "TLS11", "TLS12",
+	    "TLS13" };
+	const char	*v = *(char *const *)field;
+	char		 b[8];
+	int		 i;
+
+	for (i = 0; i < 4; i++)
+		if (v != NULL && strcmp(v, names[i]) == 0)
+			break;
+	snprintf(b, sizeof(b), "%d", i < 4 ? 0x301 + i : 0);
+	return yemit_plain(e, b);
+}
+
+static bool
+str_zero(const void *field)
+{
+	return *(char *const *)field == NULL;
+}
+
 #define TLS_VERSION(k, m)						\
 	{ .key = (k), .type = CF_CUSTOM, .flags = CF_OMITEMPTY,		\
 	  .off = offsetof(struct config_tls, m),			\
-	  .decode = tls_version_decode, .release = str_release }
+	  .decode = tls_version_decode, .release = str_release,	\
+	  .dump = tls_version_dump, .zero = str_zero }
 
 static const struct config_field tls_fields[] = {
-	CF_F("ca_file", CF_STR, CF_OMITEMPTY, struct config_tls, ca_file),
-	CF_F("cert_file", CF_STR, CF_OMITEMPTY, struct config_tls, cert_file),
-	CF_F("key_file", CF_STR, CF_OMITEMPTY, struct config_tls, key_file),
+	CF_F("ca_file", CF_STR, CF_OMITEMPTY | CF_DIRPATH, struct config_tls, ca_file),
+	CF_F("cert_file", CF_STR, CF_OMITEMPTY | CF_DIRPATH, struct config_tls, cert_file),
+	CF_F("key_file", CF_STR, CF_OMITEMPTY | CF_DIRPATH, struct config_tls, key_file),
 	CF_F("server_name", CF_STR, CF_OMITEMPTY, struct config_tls,
 	    server_name),
 	CF_F("insecure_skip_verify", CF_BOOL, 0, struct config_tls,
@@ -79,7 +108,7 @@ static const struct config_field basic_auth_fields[] = {
 	CF_F("username", CF_STR, 0, struct config_basic_auth, username),
 	CF_F("password", CF_SECRET, CF_OMITEMPTY, struct config_basic_auth,
 	    password),
-	CF_F("password_file", CF_FILE, CF_OMITEMPTY, struct config_basic_auth,
+	CF_F("password_file", CF_FILE, CF_OMITEMPTY | CF_DIRPATH, struct config_basic_auth,
 	    password_file),
 	CF_END
 };
@@ -93,7 +122,7 @@ static const struct config_field authorization_fields[] = {
 	CF_F("type", CF_STR, CF_OMITEMPTY, struct config_authorization, type),
 	CF_F("credentials", CF_SECRET, CF_OMITEMPTY,
 	    struct config_authorization, credentials),
-	CF_F("credentials_file", CF_FILE, CF_OMITEMPTY,
+	CF_F("credentials_file", CF_FILE, CF_OMITEMPTY | CF_DIRPATH,
 	    struct config_authorization, credentials_file),
 	CF_END
 };
@@ -108,7 +137,7 @@ static const struct config_field oauth2_fields[] = {
 	CF_F("client_id", CF_STR, 0, struct config_oauth2, client_id),
 	CF_F("client_secret", CF_SECRET, 0, struct config_oauth2,
 	    client_secret),
-	CF_F("client_secret_file", CF_FILE, 0, struct config_oauth2,
+	CF_F("client_secret_file", CF_FILE, CF_DIRPATH, struct config_oauth2,
 	    client_secret_file),
 	CF_FN("scopes", CF_STRS, CF_OMITEMPTY, struct config_oauth2, scopes,
 	    n_scopes),
@@ -280,6 +309,50 @@ header_decode(struct config_check *chk, const struct ynode *n, void *field)
 	return 0;
 }
 
+static const struct config_http *
+http_of_header(const void *field)
+{
+	return (const struct config_http *)(const void *)((const char *)field -
+	    offsetof(struct config_http, proxy_connect_header));
+}
+
+/* Header is map[string][]Secret: each value a list of "<secret>". */
+static int
+header_dump(const void *field, struct yemit *e)
+{
+	const struct config_http	*h = http_of_header(field);
+	struct config_kv		**v;
+	size_t				  i, j;
+
+	v = xcalloc(h->n_proxy_connect_header + 1, sizeof(*v));
+	for (i = 0; i < h->n_proxy_connect_header; i++)
+		v[i] = &h->proxy_connect_header[i];
+	qsort(v, h->n_proxy_connect_header, sizeof(*v), config_kv_yaml_cmp);
+	yemit_map_start(e, false);
+	for (i = 0; i < h->n_proxy_connect_header; i++) {
+		const char	*p = v[i]->value;
+
+		yemit_str(e, v[i]->key);
+		yemit_seq_start(e, false);
+		/* The values were joined by ", " (see header_decode). */
+		for (j = 0; p != NULL && p[0] != '\0'; j++) {
+			const char *next = strstr(p, ", ");
+
+			yemit_str(e, "<secret>");
+			p = next != NULL ? next + 2 : NULL;
+		}
+		yemit_seq_end(e);
+	}
+	free(v);
+	return yemit_map_end(e);
+}
+
+static bool
+header_zero(const void *field)
+{
+	return http_of_header(field)->n_proxy_connect_header == 0;
+}
+
 static void
 http_release(void *obj)
 {
@@ -323,14 +396,15 @@ static const struct config_field http_fields[] = {
 	    &oauth2_obj),
 	CF_F("bearer_token", CF_SECRET, CF_OMITEMPTY, struct config_http,
 	    bearer_token),
-	CF_F("bearer_token_file", CF_FILE, CF_OMITEMPTY, struct config_http,
+	CF_F("bearer_token_file", CF_FILE, CF_OMITEMPTY | CF_DIRPATH,
+	    struct config_http,
 	    bearer_token_file),
 	CF_F("proxy_url", CF_PURL, CF_OMITEMPTY, struct config_http,
 	    proxy_url),
 	{ .key = "proxy_connect_header", .type = CF_CUSTOM,
 	  .flags = CF_OMITEMPTY,
 	  .off = offsetof(struct config_http, proxy_connect_header),
-	  .decode = header_decode },
+	  .decode = header_decode, .dump = header_dump, .zero = header_zero },
 	CF_FO("tls_config", CF_OBJ, CF_OMITEMPTY, struct config_http, tls,
 	    &config_tls_obj),
 	CF_FI("follow_redirects", CF_BOOL, 0, struct config_http,

@@ -77,8 +77,10 @@ decode_one(struct config_receiver *r, const struct notifier_type *t,
 		rc = t->check(conf, config_loading_global, chk);
 	if (rc == 0 && config_obj_field(&o, "http_config") != NULL &&
 	    base->http == NULL && config_loading_global != NULL &&
-	    config_loading_global->http != NULL)
+	    config_loading_global->http != NULL) {
 		base->http = config_http_dup(config_loading_global->http);
+		base->http_inherited = true;
+	}
 	if (rc == 0 && t->prepare == NULL && chk->opts != NULL &&
 	    chk->opts->require_senders)
 		rc = config_check_errn(chk, e, NULL, "integration %s is not "

@@ -18,6 +18,7 @@
 #include "alertd/err.h"
 #include "alertd/xmalloc.h"
 #include "config/config_int.h"
+#include "config/yemit.h"
 #include "config/ynode.h"
 #include "routing/labels.h"
 #include "routing/timeint.h"
@@ -61,15 +62,44 @@ matchers_field_release(void *field)
 	matchers_release(field);
 }
 
+/* Matchers.MarshalYAML: each matcher's String(). */
+static int
+matchers_dump(const void *field, struct yemit *e)
+{
+	const struct matchers	*ms = field;
+	struct buf		 b;
+	size_t			 i;
+
+	buf_init(&b, BUF_NOCAP);
+	yemit_seq_start(e, false);
+	for (i = 0; i < ms->n; i++) {
+		buf_reset(&b);
+		matcher_string(ms->v[i], &b);
+		yemit_str(e, buf_str(&b));
+	}
+	buf_release(&b);
+	return yemit_seq_end(e);
+}
+
+static bool
+matchers_zero(const void *field)
+{
+	return ((const struct matchers *)field)->n == 0;
+}
+
 #define MATCHERS_FIELD(k, st, m)					\
 	{ .key = (k), .type = CF_CUSTOM, .flags = CF_OMITEMPTY,		\
 	  .off = offsetof(st, m), .decode = matchers_decode,		\
-	  .release = matchers_field_release }
+	  .release = matchers_field_release, .dump = matchers_dump,	\
+	  .zero = matchers_zero }
 
 #define R	struct config_route
 
 static const struct config_field route_fields[] = {
-	CF_F("receiver", CF_STR, CF_OMITEMPTY, R, receiver),
+	/* receiver_set: as written (NewRoute's inheritance overwrites
+	 * receiver itself). */
+	{ .key = "receiver", .type = CF_STR, .flags = CF_OMITEMPTY | CF_HASSET,
+	  .off = offsetof(R, receiver), .off_set = offsetof(R, receiver_set) },
 	CF_FN("group_by", CF_STRS, CF_OMITEMPTY, R, group_by_str,
 	    n_group_by_str),
 	CF_FN("match", CF_MAP, CF_OMITEMPTY, R, match, n_match),
@@ -81,13 +111,16 @@ static const struct config_field route_fields[] = {
 	    active_time_intervals, n_active_time_intervals),
 	CF_F("continue", CF_BOOL, 0, R, continue_),
 	CF_FL("routes", CF_OMITEMPTY, R, routes, n_routes, &config_route_obj),
-	{ .key = "group_wait", .type = CF_DUR, .flags = CF_HASSET,
+	{ .key = "group_wait", .type = CF_DUR,
+	  .flags = CF_HASSET | CF_OMITEMPTY,
 	  .off = offsetof(R, group_wait), .off_set = offsetof(R,
 	  group_wait_set) },
-	{ .key = "group_interval", .type = CF_DUR, .flags = CF_HASSET,
+	{ .key = "group_interval", .type = CF_DUR,
+	  .flags = CF_HASSET | CF_OMITEMPTY,
 	  .off = offsetof(R, group_interval), .off_set = offsetof(R,
 	  group_interval_set) },
-	{ .key = "repeat_interval", .type = CF_DUR, .flags = CF_HASSET,
+	{ .key = "repeat_interval", .type = CF_DUR,
+	  .flags = CF_HASSET | CF_OMITEMPTY,
 	  .off = offsetof(R, repeat_interval), .off_set = offsetof(R,
 	  repeat_interval_set) },
 	CF_END

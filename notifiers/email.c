@@ -140,6 +140,33 @@ email_check(void *conf, const struct config_global *g,
 	return 0;
 }
 
+static void
+email_header_default(struct email_conf *c, const char *k, const char *v)
+{
+	size_t	i;
+
+	for (i = 0; i < c->n_headers; i++)
+		if (strcmp(c->headers[i].key, k) == 0)
+			return;
+	c->headers = xreallocarray(c->headers, c->n_headers + 1,
+	    sizeof(*c->headers));
+	c->headers[c->n_headers].key = xstrdup(k);
+	c->headers[c->n_headers].value = xstrdup(v != NULL ? v : "");
+	c->n_headers++;
+}
+
+/* email.New: the default Subject, To and From headers. */
+static void
+email_activate(void *conf)
+{
+	struct email_conf	*c = conf;
+
+	email_header_default(c, "Subject",
+	    "{{ template \"email.default.subject\" . }}");
+	email_header_default(c, "To", c->to);
+	email_header_default(c, "From", c->from);
+}
+
 /* Sending (prepare/verdict) goes here, in the notifiers module. */
 
 const struct notifier_type notifier_email = {
@@ -149,5 +176,6 @@ const struct notifier_type notifier_email = {
 	.fields = email_fields,
 	.conf_size = sizeof(struct email_conf),
 	.check = email_check,
+	.activate = email_activate,
 	.prepare = NULL,
 };

@@ -98,6 +98,7 @@ struct notify_resp {
 struct notifier_conf {
 	bool			 send_resolved;
 	struct config_http	*http;		/* owned; global copy if unset */
+	bool			 http_inherited;	/* http is that copy */
 };
 
 struct notifier_type {
@@ -122,6 +123,14 @@ struct notifier_type {
 	size_t		 conf_size;
 	int		 (*check)(void *conf, const struct config_global *g,
 			    struct config_check *chk);
+	/*
+	 * Optional: what Alertmanager's notifier constructor writes back
+	 * into the config it is given (email: the default Subject, To and
+	 * From headers), which then shows in the dumped config.  Run at
+	 * load, only for receivers some route uses, as Alertmanager builds
+	 * only those.
+	 */
+	void		 (*activate)(void *conf);
 
 	/* Sending: notify thread; never blocks. */
 	int		 (*prepare)(const void *conf, const struct notify_ctx *ctx,
