@@ -19,7 +19,7 @@ extern const struct config_obj config_receiver_obj;
 extern const struct config_obj config_top_obj;
 
 /* The global section being loaded (receivers need it while decoding). */
-extern _Thread_local const struct config_global *config_loading_global;
+extern _Thread_local struct config_global *config_loading_global;
 
 /* A copy of the global http_config (integrations without their own). */
 struct config_http *config_http_dup(const struct config_http *h);

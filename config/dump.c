@@ -480,9 +480,13 @@ static int
 dump_value(struct dump *d, const struct config_field *f, const void *obj)
 {
 	const void	*p = FCPTR(obj, f);
-	const char	*s = *(char *const *)p;
+	const char	*s = NULL;
 	char		 b[DUR_FMT_MAX];
 
+	if (f->type == CF_STR || f->type == CF_SECRET || f->type == CF_URL ||
+	    f->type == CF_SECRET_URL || f->type == CF_PURL ||
+	    f->type == CF_HOSTPORT)
+		s = *(char *const *)p;
 	switch (f->type) {
 	case CF_STR:
 		return dump_path(d, s, (f->flags & CF_DIRPATH) != 0);

@@ -15,7 +15,7 @@
 #include "config/ynode.h"
 #include "notifiers/notifier.h"
 
-_Thread_local const struct config_global *config_loading_global;
+_Thread_local struct config_global *config_loading_global;
 
 static void
 type_obj(const struct notifier_type *t, struct config_obj *o)

@@ -35,7 +35,7 @@ static const struct config_field discord_fields[] = {
 };
 
 static int
-discord_check(void *conf, const struct config_global *g,
+discord_check(void *conf, struct config_global *g,
     struct config_check *chk)
 {
 	struct discord_conf	*c = conf;

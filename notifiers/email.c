@@ -96,7 +96,7 @@ email_headers(struct email_conf *c, struct config_check *chk)
 }
 
 static int
-email_check(void *conf, const struct config_global *g,
+email_check(void *conf, struct config_global *g,
     struct config_check *chk)
 {
 	struct email_conf	*c = conf;

@@ -29,7 +29,7 @@ static const struct config_field msteams_fields[] = {
 };
 
 static int
-msteams_check(void *conf, const struct config_global *g,
+msteams_check(void *conf, struct config_global *g,
     struct config_check *chk)
 {
 	struct msteams_conf	*c = conf;

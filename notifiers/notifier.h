@@ -116,12 +116,15 @@ struct notifier_type {
 	 * runs with the global section: Alertmanager's UnmarshalYAML
 	 * validation of the integration, and the values Config's
 	 * UnmarshalYAML takes from global (api urls, keys, smtp_*).  It
-	 * reports with config_check_errf(chk, "field", ...) and returns 0
-	 * or -1.  Thread: the loading thread.
+	 * writes to g only where Alertmanager changes the global config
+	 * through a pointer it shares (the "/" it appends to the OpsGenie,
+	 * WeChat and VictorOps URLs).  It reports with
+	 * config_check_errf(chk, "field", ...) and returns 0 or -1.
+	 * Thread: the loading thread.
 	 */
 	const struct config_field *fields;
 	size_t		 conf_size;
-	int		 (*check)(void *conf, const struct config_global *g,
+	int		 (*check)(void *conf, struct config_global *g,
 			    struct config_check *chk);
 	/*
 	 * Optional: what Alertmanager's notifier constructor writes back

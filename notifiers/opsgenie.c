@@ -108,7 +108,7 @@ check_responder(struct opsgenie_responder *r, struct config_check *chk)
 }
 
 static int
-opsgenie_check(void *conf, const struct config_global *g,
+opsgenie_check(void *conf, struct config_global *g,
     struct config_check *chk)
 {
 	struct opsgenie_conf	*c = conf;
@@ -124,6 +124,9 @@ opsgenie_check(void *conf, const struct config_global *g,
 		if (g->opsgenie_api_url == NULL)
 			return config_check_errf(chk, NULL, "no global OpsGenie "
 			    "URL set");
+		/* Go shares the global *URL, so the "/" appended below
+		 * shows in the global section too. */
+		nconf_url_slash(&g->opsgenie_api_url);
 		c->api_url = xstrdup(g->opsgenie_api_url);
 	}
 	nconf_url_slash(&c->api_url);

@@ -112,7 +112,7 @@ add_detail(struct pagerduty_conf *c, const char *k, const char *v)
 }
 
 static int
-pagerduty_check(void *conf, const struct config_global *g,
+pagerduty_check(void *conf, struct config_global *g,
     struct config_check *chk)
 {
 	struct pagerduty_conf	*c = conf;

@@ -50,7 +50,7 @@ static const struct config_field pushover_fields[] = {
 };
 
 static int
-pushover_check(void *conf, const struct config_global *g,
+pushover_check(void *conf, struct config_global *g,
     struct config_check *chk)
 {
 	struct pushover_conf	*c = conf;

@@ -183,7 +183,7 @@ static const struct config_field slack_fields[] = {
 };
 
 static int
-slack_check(void *conf, const struct config_global *g,
+slack_check(void *conf, struct config_global *g,
     struct config_check *chk)
 {
 	struct slack_conf	*c = conf;

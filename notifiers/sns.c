@@ -31,9 +31,22 @@ static const struct config_field sigv4_fields[] = {
 	CF_END
 };
 
+/* SigV4Config.Validate: both keys or neither. */
+static int
+sigv4_check(void *obj, struct config_check *chk)
+{
+	struct sns_sigv4	*s = obj;
+
+	if (nconf_nz(s->access_key) != nconf_nz(s->secret_key))
+		return config_check_errf(chk, NULL, "must provide a AWS SigV4 "
+		    "Access key and Secret Key if credentials are specified in "
+		    "the SigV4 config");
+	return 0;
+}
+
 static const struct config_obj sigv4_obj = {
-	.go_type = "sigv4.SigV4Config", .size = sizeof(struct sns_sigv4),
-	.fields = sigv4_fields,
+	.go_type = "sigv4.plain", .size = sizeof(struct sns_sigv4),
+	.fields = sigv4_fields, .check = sigv4_check,
 };
 
 #define S	struct sns_conf
@@ -56,7 +69,7 @@ static const struct config_field sns_fields[] = {
 };
 
 static int
-sns_check(void *conf, const struct config_global *g, struct config_check *chk)
+sns_check(void *conf, struct config_global *g, struct config_check *chk)
 {
 	struct sns_conf	*c = conf;
 	bool		 a = !nconf_nz(c->target_arn);

@@ -43,7 +43,7 @@ static const struct config_field telegram_fields[] = {
 };
 
 static int
-telegram_check(void *conf, const struct config_global *g,
+telegram_check(void *conf, struct config_global *g,
     struct config_check *chk)
 {
 	struct telegram_conf	*c = conf;

@@ -44,7 +44,7 @@ static const struct config_field victorops_fields[] = {
 };
 
 static int
-victorops_check(void *conf, const struct config_global *g,
+victorops_check(void *conf, struct config_global *g,
     struct config_check *chk)
 {
 	static const char *const reserved[] = { "routing_key", "message_type",
@@ -70,6 +70,9 @@ victorops_check(void *conf, const struct config_global *g,
 		if (g->victorops_api_url == NULL)
 			return config_check_errf(chk, NULL, "no global "
 			    "VictorOps URL set");
+		/* Go shares the global *URL, so the "/" appended below
+		 * shows in the global section too. */
+		nconf_url_slash(&g->victorops_api_url);
 		c->api_url = xstrdup(g->victorops_api_url);
 	}
 	nconf_url_slash(&c->api_url);

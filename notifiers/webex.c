@@ -26,7 +26,7 @@ static const struct config_field webex_fields[] = {
 };
 
 static int
-webex_check(void *conf, const struct config_global *g,
+webex_check(void *conf, struct config_global *g,
     struct config_check *chk)
 {
 	struct webex_conf	*c = conf;

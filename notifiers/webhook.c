@@ -29,7 +29,7 @@ static const struct config_field webhook_fields[] = {
 };
 
 static int
-webhook_check(void *conf, const struct config_global *g,
+webhook_check(void *conf, struct config_global *g,
     struct config_check *chk)
 {
 	struct webhook_conf	*c = conf;

@@ -42,7 +42,7 @@ static const struct config_field wechat_fields[] = {
 };
 
 static int
-wechat_check(void *conf, const struct config_global *g,
+wechat_check(void *conf, struct config_global *g,
     struct config_check *chk)
 {
 	struct wechat_conf	*c = conf;
@@ -66,6 +66,9 @@ wechat_check(void *conf, const struct config_global *g,
 		if (g->wechat_api_url == NULL)
 			return config_check_errf(chk, NULL, "no global Wechat "
 			    "URL set");
+		/* Go shares the global *URL, so the "/" appended below
+		 * shows in the global section too. */
+		nconf_url_slash(&g->wechat_api_url);
 		c->api_url = xstrdup(g->wechat_api_url);
 	}
 	if (!nconf_nz(c->api_secret)) {

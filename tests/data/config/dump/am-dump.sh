@@ -1,16 +1,22 @@
 #!/bin/sh
-# am-dump.sh CONFIG OUT
+# am-dump.sh CONFIG OUT [DIR]
 #
 # Starts the real Alertmanager 0.25 (Debian's prometheus-alertmanager) on a
-# free loopback port with CONFIG, from CONFIG's directory with a relative
-# --config.file (so relative paths resolve against ".", as alertd's loader
-# is given), reads `.config.original` of GET /api/v2/status into OUT, and
-# stops it.  Exit 1 when Alertmanager refuses the config.
+# free loopback port with CONFIG, reads `.config.original` of GET
+# /api/v2/status into OUT, and stops it.  Alertmanager runs from CONFIG's
+# directory with --config.file=<its base name>, or, given DIR, from DIR
+# with --config.file=CONFIG (CONFIG relative to DIR): relative paths in
+# the dump depend on it.  Exit 1 when Alertmanager refuses the config.
 set -eu
 cfg=$1
-out=$2
-dir=$(cd "$(dirname "$cfg")" && pwd)
-base=$(basename "$cfg")
+out=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
+if [ $# -ge 3 ]; then
+	dir=$(cd "$3" && pwd)
+	base=$cfg
+else
+	dir=$(cd "$(dirname "$cfg")" && pwd)
+	base=$(basename "$cfg")
+fi
 port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 tmp=$(mktemp -d)
 (cd "$dir" && exec prometheus-alertmanager --config.file="$base" \
