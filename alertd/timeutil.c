@@ -400,18 +400,35 @@ dur_format_go(ad_dur_t d, char out[DUR_FMT_MAX])
 	return out;
 }
 
-int
-dur_parse_go(const char *s, ad_dur_t *d, struct ad_err *err)
+/* Go's time.ParseDuration unit table. */
+static int64_t
+go_dur_unit(const char *u, size_t len)
 {
 	static const struct { const char *unit; int64_t ns; } units[] = {
 		{ "ns", 1 }, { "us", 1000 }, { "\xc2\xb5s", 1000 },
 		{ "\xce\xbcs", 1000 }, { "ms", AD_MS }, { "s", AD_SEC },
 		{ "m", AD_MIN }, { "h", AD_HOUR },
 	};
+	size_t	i;
+
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (strlen(units[i].unit) == len &&
+		    memcmp(units[i].unit, u, len) == 0)
+			return units[i].ns;
+	return 0;
+}
+
+/*
+ * time.ParseDuration, with its messages: "time: invalid duration \"x\"",
+ * "time: missing unit in duration \"1\"", "time: unknown unit \"d\" in
+ * duration \"1d\"".
+ */
+int
+dur_parse_go(const char *s, ad_dur_t *d, struct ad_err *err)
+{
 	const char	*p = s;
 	double		 total = 0;
 	int		 neg = 0;
-	size_t		 i;
 
 	if (*p == '-' || *p == '+')
 		neg = *p++ == '-';
@@ -424,34 +441,30 @@ dur_parse_go(const char *s, ad_dur_t *d, struct ad_err *err)
 	while (*p != '\0') {
 		double		v = 0, scale = 1;
 		int		any = 0;
-		size_t		best = 0, bl = 0;
+		int64_t		unit;
+		size_t		ul;
 
-		while (isdigit((unsigned char)*p)) {
-			v = v * 10 + (*p++ - '0');
-			any = 1;
-		}
-		if (*p == '.') {
-			p++;
-			while (isdigit((unsigned char)*p)) {
+		if (*p != '.' && !isdigit((unsigned char)*p))
+			goto bad;
+		for (; isdigit((unsigned char)*p); p++, any = 1)
+			v = v * 10 + (*p - '0');
+		if (*p == '.')
+			for (p++; isdigit((unsigned char)*p); p++, any = 1) {
 				scale /= 10;
-				v += (*p++ - '0') * scale;
-				any = 1;
+				v += (*p - '0') * scale;
 			}
-		}
 		if (!any)
 			goto bad;
-		for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-			size_t ul = strlen(units[i].unit);
-
-			if (strncmp(p, units[i].unit, ul) == 0 && ul > bl) {
-				best = i;
-				bl = ul;
-			}
-		}
-		if (bl == 0)
-			goto bad;
-		total += v * (double)units[best].ns;
-		p += bl;
+		ul = strcspn(p, ".0123456789");
+		if (ul == 0)
+			return ad_err_set(err, AD_EINVAL, "time: missing unit in "
+			    "duration \"%s\"", s);
+		unit = go_dur_unit(p, ul);
+		if (unit == 0)
+			return ad_err_set(err, AD_EINVAL, "time: unknown unit "
+			    "\"%.*s\" in duration \"%s\"", (int)ul, p, s);
+		total += v * (double)unit;
+		p += ul;
 	}
 	if (total > 9.2e18)
 		goto bad;

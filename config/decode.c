@@ -80,16 +80,17 @@ int
 config_check_errf(struct config_check *chk, const char *field,
     const char *fmt, ...)
 {
-	const struct ynode	*n = chk->node;
+	const struct ynode	*n = chk->node, *fn = NULL;
 	va_list			 ap;
 
-	if (field != NULL && chk->node != NULL) {
-		n = ynode_map_get(chk->node, field);
-		if (n == NULL)
-			n = chk->node;
-	}
+	/* At the field's value and path when it was written, else at the
+	 * object. */
+	if (field != NULL && chk->node != NULL)
+		fn = ynode_map_get(chk->node, field);
+	if (fn != NULL)
+		n = fn;
 	va_start(ap, fmt);
-	chk_vadd(chk, chk->errs, n, NULL, fmt, ap);
+	chk_vadd(chk, chk->errs, n, fn != NULL ? field : NULL, fmt, ap);
 	va_end(ap);
 	chk->nerr++;
 	return -1;
@@ -989,14 +990,14 @@ map_merge(struct config_check *chk, const struct ynode *mv,
 	if (m->kind == YNODE_MAP)
 		return map_decode(chk, m, v, cnt, alloc);
 	if (m->kind != YNODE_SEQ)
-		return config_check_errn(chk, mv, NULL, "map merge requires map "
-		    "or sequence of maps as the value");
+		return config_check_errn(chk, mv, NULL, "yaml: map merge "
+		    "requires map or sequence of maps as the value");
 	for (i = m->n; i > 0; i--) {
 		const struct ynode *e = ynode_deref(m->child[i - 1]);
 
 		if (e->kind != YNODE_MAP)
-			return config_check_errn(chk, e, NULL, "map merge "
-			    "requires map or sequence of maps as the value");
+			return config_check_errn(chk, e, NULL, "yaml: map "
+			    "merge requires map or sequence of maps as the value");
 		if (map_decode(chk, e, v, cnt, alloc) == -1)
 			rc = -1;
 	}
@@ -1216,15 +1217,15 @@ obj_merge(struct config_check *chk, const struct ynode *mv,
 	if (m->kind == YNODE_MAP)
 		return obj_pairs(chk, m, o, obj);
 	if (m->kind != YNODE_SEQ)
-		return config_check_errn(chk, mv, NULL, "map merge requires map "
-		    "or sequence of maps as the value");
+		return config_check_errn(chk, mv, NULL, "yaml: map merge "
+		    "requires map or sequence of maps as the value");
 	/* yaml.v2 applies the list from the end: the first entry wins. */
 	for (i = m->n; i > 0; i--) {
 		const struct ynode *e = ynode_deref(m->child[i - 1]);
 
 		if (e->kind != YNODE_MAP)
-			return config_check_errn(chk, e, NULL, "map merge "
-			    "requires map or sequence of maps as the value");
+			return config_check_errn(chk, e, NULL, "yaml: map "
+			    "merge requires map or sequence of maps as the value");
 		if (obj_pairs(chk, e, o, obj) == -1)
 			rc = -1;
 	}

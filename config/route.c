@@ -414,8 +414,7 @@ static const struct config_field range_fields[] = {
 };
 
 static const struct config_obj range_obj = {
-	.go_type = "struct { StartTime string \"yaml:\\\"start_time\\\"\"; "
-	    "EndTime string \"yaml:\\\"end_time\\\"\" }",
+	.go_type = "timeinterval.yamlTimeRange",
 	.go_list_type = "[]timeinterval.TimeRange",
 	.size = sizeof(struct config_time_range), .fields = range_fields,
 };
@@ -491,7 +490,7 @@ spec_check(void *obj, struct config_check *chk)
 }
 
 static const struct config_obj spec_obj = {
-	.go_type = "timeinterval.plain", .go_list_type =
+	.go_type = "timeinterval.TimeInterval", .go_list_type =
 	    "[]timeinterval.TimeInterval",
 	.size = sizeof(struct config_timeint_spec), .fields = spec_fields,
 	.check = spec_check,
@@ -544,19 +543,27 @@ struct timeint *
 config_timeint_compile(struct config_check *chk,
     const struct config_timeint_written *w, const struct ynode *n)
 {
-	struct timeint	*ti = xcalloc(1, sizeof(*ti));
-	size_t		 i;
+	struct timeint		*ti = xcalloc(1, sizeof(*ti));
+	struct config_check	 quiet = *chk;
+	struct ad_errs		 scratch;
+	size_t			 i;
 
+	/* spec_check reported the errors while decoding. */
 	(void)n;
+	ad_errs_init(&scratch);
+	quiet.errs = &scratch;
+	quiet.warnings = NULL;
 	ti->name = xstrdup(w->name != NULL ? w->name : "");
 	ti->specs = xcalloc(w->n_specs + 1, sizeof(*ti->specs));
 	for (i = 0; i < w->n_specs; i++) {
-		if (spec_compile(chk, w->specs[i], &ti->specs[i]) == -1) {
+		if (spec_compile(&quiet, w->specs[i], &ti->specs[i]) == -1) {
 			ti->n_specs = i + 1;
 			timeint_free(ti);
+			ad_errs_release(&scratch);
 			return NULL;
 		}
 	}
 	ti->n_specs = w->n_specs;
+	ad_errs_release(&scratch);
 	return ti;
 }
