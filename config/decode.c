@@ -2,12 +2,13 @@
  * decode: yaml.v2's strict decoding (decode.go: unmarshal, scalar,
  * mappingStruct, merge) over config_field tables.
  *
- * Kept from yaml.v2 on purpose: a null value leaves a field alone (its
- * default stays); any scalar decodes into a string field as its text
- * (`to: 123` is "123"); a quoted scalar is a string even where a bool or
+ * Kept from yaml.v2 on purpose: any scalar decodes into a string field
+ * as its text (`to: 123` is "123"); a quoted scalar is a string even where a bool or
  * an int is wanted; `<<` merges apply in place, a later key overriding an
  * earlier one; duplicate keys of a struct mapping are "field x already
  * set in type y", of a string map "key \"x\" already set in map".
+ * A null value sets a field to its zero value, as yaml.v2 does (except
+ * pointers and structs, see field_set_zero).
  * Beyond yaml.v2: every error is kept (it stops at the first one that is
  * not a type error) and carries file:line:col and the field path.
  */
@@ -964,7 +965,7 @@ map_add(struct config_check *chk, const struct ynode *k, const struct ynode *val
 
 			buf_init(&b, BUF_NOCAP);
 			buf_add_goquote(&b, ks, strlen(ks));
-			config_check_errn(chk, val, NULL,
+			config_check_errn(chk, k, NULL,
 			    "key %s already set in map", buf_str(&b));
 			buf_release(&b);
 			return -1;
@@ -1096,6 +1097,62 @@ dec_list(struct config_check *chk, const struct ynode *n,
 	return rc;
 }
 
+/*
+ * yaml.v2 sets a field given a null value to its zero value (a nil
+ * pointer for Go's *bool and *Duration: "not set").  Returns whether the
+ * field type was handled here; strings are handled by dec_string, and
+ * pointers and structs keep their value (a null http_config makes
+ * Alertmanager crash later; the default is kept instead).
+ */
+static bool
+field_set_zero(const struct config_field *f, void *obj)
+{
+	void	*p = FPTR(obj, f);
+	size_t	 i, *cnt;
+
+	switch (f->type) {
+	case CF_BOOL:
+		*(bool *)p = false;
+		return true;
+	case CF_INT:
+		*(int *)p = 0;
+		return true;
+	case CF_INT64:
+	case CF_DUR:
+	case CF_GODUR:
+		*(int64_t *)p = 0;
+		return true;
+	case CF_UINT64:
+		*(uint64_t *)p = 0;
+		return true;
+	case CF_FLOAT:
+		*(double *)p = 0;
+		return true;
+	case CF_STRS:
+	case CF_MAP:
+	case CF_LIST:
+		break;
+	default:
+		return false;
+	}
+	cnt = FCOUNT(obj, f);
+	for (i = 0; i < *cnt; i++) {
+		if (f->type == CF_STRS)
+			free((*(char ***)p)[i]);
+		else if (f->type == CF_MAP) {
+			free((*(struct config_kv **)p)[i].key);
+			free((*(struct config_kv **)p)[i].value);
+		} else {
+			config_obj_release(f->obj, (*(void ***)p)[i]);
+			free((*(void ***)p)[i]);
+		}
+	}
+	free(*(void **)p);
+	*(void **)p = NULL;
+	*cnt = 0;
+	return true;
+}
+
 int
 config_field_decode(struct config_check *chk, const struct ynode *n,
     const struct config_field *f, void *obj)
@@ -1103,8 +1160,10 @@ config_field_decode(struct config_check *chk, const struct ynode *n,
 	n = ynode_deref(n);
 	if (!chk_spend(chk, n))
 		return -1;
-	if ((f->flags & CF_HASSET) && !ynode_is_null(n))
-		*(bool *)((char *)obj + f->off_set) = true;
+	if (f->flags & CF_HASSET)
+		*(bool *)((char *)obj + f->off_set) = !ynode_is_null(n);
+	if (ynode_is_null(n) && field_set_zero(f, obj))
+		return 0;
 	switch (f->type) {
 	case CF_STR:
 	case CF_SECRET:

@@ -10,8 +10,8 @@
  * names its YAML key, its type, where it lives (offsetof) and its default.
  *
  * Scalars resolve as YAML 1.1 does in yaml.v2 (yes/no/on/off are bools,
- * 0x1F and 0o17 are ints, quoted scalars are strings); a null value leaves
- * the field at its default, as yaml.v2 does.  Type errors are worded as
+ * 0x1F and 0o17 are ints, quoted scalars are strings); a null value sets
+ * the field to its zero value, as yaml.v2 does.  Type errors are worded as
  * yaml.v2 words them ("cannot unmarshal !!str `abc` into bool"); every
  * error is recorded with file:line:col and the field path and decoding
  * goes on, so one pass reports every error of a file.
