@@ -4,18 +4,12 @@
  * msg"), exit 1 when any file fails.  Beyond amtool, every error is
  * printed (amtool prints the first), each as "  file:line:col: path: msg",
  * and what amtool would not notice but alertd would refuse is a note.
- *
- * `check-config --dump FILE` (not in amtool) prints instead the config as
- * Alertmanager shows it once loaded (config.original of GET
- * /api/v2/status, `amtool config show`), with paths resolved against
- * FILE's directory.
  */
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "alertd/buf.h"
 #include "alertd/cli/cli.h"
 #include "alertd/err.h"
 #include "config/config.h"
@@ -80,40 +74,12 @@ check_one(const char *path)
 	return rc;
 }
 
-static int
-dump_one(const char *path)
-{
-	struct config_load_opts	 opts = config_load_opts_amtool();
-	struct ad_errs		 errs;
-	struct config		*c;
-	struct buf		 b;
-	int			 rc = 1;
-
-	ad_errs_init(&errs);
-	buf_init(&b, BUF_NOCAP);
-	c = config_load(path, &opts, &errs, NULL);
-	if (c == NULL)
-		print_errs(&errs, "");
-	else if (config_dump_yaml(c, &b) == -1)
-		fprintf(stderr, "alertctl: cannot render %s\n", path);
-	else {
-		fwrite(buf_str(&b), 1, buf_len(&b), stdout);
-		rc = 0;
-	}
-	config_unref(c);
-	buf_release(&b);
-	ad_errs_release(&errs);
-	return rc;
-}
-
 int
 cmd_check_config(int argc, char **argv)
 {
 	struct stat	st;
 	int		i, failed = 0;
 
-	if (argc == 3 && strcmp(argv[1], "--dump") == 0)
-		return dump_one(argv[2]);
 	for (i = 1; i < argc; i++)
 		if (stat(argv[i], &st) == -1) {
 			fprintf(stderr, "amtool: error: path '%s' does not "
