@@ -457,8 +457,8 @@ dur_parse_go(const char *s, ad_dur_t *d, struct ad_err *err)
 			goto bad;
 		ul = strcspn(p, ".0123456789");
 		if (ul == 0)
-			return ad_err_set(err, AD_EINVAL, "time: missing unit in "
-			    "duration \"%s\"", s);
+			return ad_err_set(err, AD_EINVAL, "time: missing unit "
+			    "in duration \"%s\"", s);
 		unit = go_dur_unit(p, ul);
 		if (unit == 0)
 			return ad_err_set(err, AD_EINVAL, "time: unknown unit "

@@ -302,9 +302,10 @@ load_templates(struct config_check *chk, struct config *c,
 		return;
 	}
 	for (i = 0; i < c->n_templates; i++) {
-		char	*p = config_join_dir(chk->base_dir, c->templates[i]);
+		char	*p;
 		glob_t	 g;
 
+		p = config_join_dir(chk->base_dir, c->templates[i]);
 		free(c->templates[i]);
 		c->templates[i] = p;
 		if (!chk->opts->parse_templates)
@@ -496,7 +497,8 @@ config_load_bytes(const char *name, const char *data, size_t len,
 	atomic_init(&c->refs, 1);
 	c->path = xstrdup(name);
 	c->base_dir = base_dir != NULL ? xstrdup(base_dir) : NULL;
-	c->raw = xmemdup(data, len + 1);
+	c->raw = xmalloc(len + 1);	/* data need not be NUL-terminated */
+	memcpy(c->raw, data, len);
 	c->raw[len] = '\0';
 	c->raw_len = len;
 	chk.node = root;

@@ -201,7 +201,7 @@ struct config_timeint_written {
 struct config {
 	atomic_uint			 refs;
 	char				*path;
-	char				*base_dir;	/* relative paths' base */
+	char				*base_dir;	/* of relative paths */
 	char				*raw;		/* the file's bytes */
 	size_t				 raw_len;
 	bool				 has_global;	/* after load: true */

@@ -3,10 +3,11 @@
  * mappingStruct, merge) over config_field tables.
  *
  * Kept from yaml.v2 on purpose: any scalar decodes into a string field
- * as its text (`to: 123` is "123"); a quoted scalar is a string even where a bool or
- * an int is wanted; `<<` merges apply in place, a later key overriding an
- * earlier one; duplicate keys of a struct mapping are "field x already
- * set in type y", of a string map "key \"x\" already set in map".
+ * as its text (`to: 123` is "123"); a quoted scalar is a string even
+ * where a bool or an int is wanted; `<<` merges apply in place, a later
+ * key overriding an earlier one; duplicate keys of a struct mapping are
+ * "field x already set in type y", of a string map "key \"x\" already
+ * set in map".
  * A null value sets a field to its zero value, as yaml.v2 does (except
  * pointers and structs, see field_set_zero).
  * Beyond yaml.v2: every error is kept (it stops at the first one that is
@@ -998,7 +999,8 @@ map_merge(struct config_check *chk, const struct ynode *mv,
 
 		if (e->kind != YNODE_MAP)
 			return config_check_errn(chk, e, NULL, "yaml: map "
-			    "merge requires map or sequence of maps as the value");
+			    "merge requires map or sequence of maps as the "
+			    "value");
 		if (map_decode(chk, e, v, cnt, alloc) == -1)
 			rc = -1;
 	}
@@ -1284,7 +1286,8 @@ obj_merge(struct config_check *chk, const struct ynode *mv,
 
 		if (e->kind != YNODE_MAP)
 			return config_check_errn(chk, e, NULL, "yaml: map "
-			    "merge requires map or sequence of maps as the value");
+			    "merge requires map or sequence of maps as the "
+			    "value");
 		if (obj_pairs(chk, e, o, obj) == -1)
 			rc = -1;
 	}

@@ -68,8 +68,8 @@ enum config_ftype {
 #define CF_HASSET	0x08	/* bool at off_set records "present" */
 #define CF_NODUMP	0x10	/* never dumped (yaml:"-") */
 #define CF_NULLDUMP	0x20	/* dumped as null when unset (Go nil pointer) */
-#define CF_REGEXPS	0x40	/* CF_MAP of regexps: a null value is an error,
-				 * an empty one dumps as null */
+#define CF_REGEXPS	0x40	/* CF_MAP of regexps: a null value is an
+				 * error, an empty one dumps as null */
 #define CF_DIRPATH	0x80	/* a path http_config's SetDirectory joins
 				 * with the config file's directory */
 

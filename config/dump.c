@@ -37,14 +37,15 @@
 struct dump {
 	struct yemit		*e;
 	const struct config	*c;
-	unsigned		 joins;		/* SetDirectory count here */
-	unsigned		 http_joins;	/* for the next http_config */
+	unsigned		 joins;	/* SetDirectory count here */
+	unsigned		 http_joins;	/* next http_config's */
 	unsigned		 global_joins;
-	bool			 flow;		/* yaml.v2's sticky e.flow */
+	bool			 flow;	/* yaml.v2's sticky e.flow */
 };
 
 #define FCPTR(obj, f)	((const void *)((const char *)(obj) + (f)->off))
-#define FCOUNT(obj, f)	(*(const size_t *)((const char *)(obj) + (f)->off_n))
+#define FCOUNT(obj, f)							\
+	(*(const size_t *)((const char *)(obj) + (f)->off_n))
 
 static int	dump_obj(struct dump *d, const struct config_obj *o,
 		    const void *obj);
@@ -119,8 +120,8 @@ path_reescape(struct buf *out, const char *s, size_t len)
 		if (c == '%' && i + 2 < len &&
 		    isxdigit((unsigned char)s[i + 1]) &&
 		    isxdigit((unsigned char)s[i + 2])) {
-			c = (unsigned char)(hexval((unsigned char)s[i + 1]) * 16 +
-			    hexval((unsigned char)s[i + 2]));
+			c = (unsigned char)(hexval((unsigned char)s[i + 1]) *
+			    16 + hexval((unsigned char)s[i + 2]));
 			i += 2;
 		}
 		if (path_escape(c))
@@ -255,8 +256,10 @@ runes(const char *s, uint32_t **out)
 
 	*out = xcalloc(len + 1, sizeof(**out));
 	while (i < len) {
-		int	k = utf8_decode((const unsigned char *)s + i, len - i,
-			    &(*out)[n]);
+		int	k;
+
+		k = utf8_decode((const unsigned char *)s + i, len - i,
+		    &(*out)[n]);
 
 		i += k > 0 ? (size_t)k : 1;
 		n++;
@@ -307,9 +310,11 @@ config_kv_yaml_cmp(const void *x, const void *y)
 {
 	const struct config_kv *const *a = x, *const *b = y;
 	uint32_t	*ra, *rb;
-	size_t		 na = runes((*a)->key, &ra), nb = runes((*b)->key, &rb);
+	size_t		 na, nb;
 	int		 rc;
 
+	na = runes((*a)->key, &ra);
+	nb = runes((*b)->key, &rb);
 	if (key_less_runes(ra, na, rb, nb))
 		rc = -1;
 	else
@@ -505,14 +510,15 @@ dump_value(struct dump *d, const struct config_field *f, const void *obj)
 		return dump_path(d, ((const struct config_file *)p)->path,
 		    (f->flags & CF_DIRPATH) != 0);
 	case CF_DUR:
-		return yemit_str(d->e, dur_format_prom(*(const ad_dur_t *)p, b));
+		return yemit_str(d->e, dur_format_prom(*(const ad_dur_t *)p,
+		    b));
 	case CF_GODUR:
 		return yemit_str(d->e, dur_format_go(*(const ad_dur_t *)p, b));
 	case CF_STRS:
 		return dump_strs(d, *(char **const *)p, FCOUNT(obj, f));
 	case CF_MAP:
-		return dump_map(d, *(struct config_kv *const *)p, FCOUNT(obj, f),
-		    (f->flags & CF_REGEXPS) != 0);
+		return dump_map(d, *(struct config_kv *const *)p,
+		    FCOUNT(obj, f), (f->flags & CF_REGEXPS) != 0);
 	case CF_OBJ:
 		return dump_sub(d, f, p);
 	case CF_PTR:
@@ -682,7 +688,8 @@ dump_times(struct dump *d, const struct timeint_range *v, size_t n)
 		    v[i].begin % 60);
 		yemit_str(d->e, b);
 		yemit_str(d->e, "end_time");
-		snprintf(b, sizeof(b), "%02d:%02d", v[i].end / 60, v[i].end % 60);
+		snprintf(b, sizeof(b), "%02d:%02d", v[i].end / 60,
+		    v[i].end % 60);
 		yemit_str(d->e, b);
 		yemit_map_end(d->e);
 	}

@@ -76,9 +76,12 @@ str_zero(const void *field)
 	  .dump = tls_version_dump, .zero = str_zero }
 
 static const struct config_field tls_fields[] = {
-	CF_F("ca_file", CF_STR, CF_OMITEMPTY | CF_DIRPATH, struct config_tls, ca_file),
-	CF_F("cert_file", CF_STR, CF_OMITEMPTY | CF_DIRPATH, struct config_tls, cert_file),
-	CF_F("key_file", CF_STR, CF_OMITEMPTY | CF_DIRPATH, struct config_tls, key_file),
+	CF_F("ca_file", CF_STR, CF_OMITEMPTY | CF_DIRPATH, struct config_tls,
+	    ca_file),
+	CF_F("cert_file", CF_STR, CF_OMITEMPTY | CF_DIRPATH, struct config_tls,
+	    cert_file),
+	CF_F("key_file", CF_STR, CF_OMITEMPTY | CF_DIRPATH, struct config_tls,
+	    key_file),
 	CF_F("server_name", CF_STR, CF_OMITEMPTY, struct config_tls,
 	    server_name),
 	CF_F("insecure_skip_verify", CF_BOOL, 0, struct config_tls,
@@ -108,7 +111,8 @@ static const struct config_field basic_auth_fields[] = {
 	CF_F("username", CF_STR, 0, struct config_basic_auth, username),
 	CF_F("password", CF_SECRET, CF_OMITEMPTY, struct config_basic_auth,
 	    password),
-	CF_F("password_file", CF_FILE, CF_OMITEMPTY | CF_DIRPATH, struct config_basic_auth,
+	CF_F("password_file", CF_FILE, CF_OMITEMPTY | CF_DIRPATH,
+	    struct config_basic_auth,
 	    password_file),
 	CF_END
 };

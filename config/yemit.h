@@ -26,7 +26,7 @@ struct yemit;
 struct yemit	*yemit_new(struct buf *out);
 /* Ends the document and the stream; 0, or -1 when anything failed. */
 int		 yemit_finish(struct yemit *e);
-void		 yemit_free(struct yemit *e);		/* NULL is fine */
+void		 yemit_free(struct yemit *e);	/* NULL is fine */
 
 /* Collections; flow is yaml.v2's ",flow" field option. */
 int	yemit_map_start(struct yemit *e, bool flow);

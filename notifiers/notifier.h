@@ -98,7 +98,7 @@ struct notify_resp {
 struct notifier_conf {
 	bool			 send_resolved;
 	struct config_http	*http;		/* owned; global copy if unset */
-	bool			 http_inherited;	/* http is that copy */
+	bool			 http_inherited; /* http is that copy */
 };
 
 struct notifier_type {

@@ -61,9 +61,10 @@ END_TEST
 START_TEST(ynode_anchors_and_aliases)
 {
 	struct ad_err		 e;
-	struct ynode_doc	*d = parse("a: &x 1\nb: *x\nc: &x 2\nd: *x\n", &e);
+	struct ynode_doc	*d;
 	const struct ynode	*r, *b;
 
+	d = parse("a: &x 1\nb: *x\nc: &x 2\nd: *x\n", &e);
 	ck_assert_ptr_nonnull(d);
 	r = ynode_root(d);
 	b = ynode_map_get(r, "b");
@@ -82,11 +83,11 @@ END_TEST
 START_TEST(ynode_merge_and_null)
 {
 	struct ad_err		 e;
-	struct ynode_doc	*d = parse("- <<: 1\n- '<<': 1\n- !!merge <<: 1\n"
-				    "- [~, null, Null, NULL, '', 'null', !!null x, "
-				    "nil]\n", &e);
+	struct ynode_doc	*d;
 	const struct ynode	*r, *l;
 
+	d = parse("- <<: 1\n- '<<': 1\n- !!merge <<: 1\n"
+	    "- [~, null, Null, NULL, '', 'null', !!null x, nil]\n", &e);
 	ck_assert_ptr_nonnull(d);
 	r = ynode_root(d);
 	ck_assert(ynode_is_merge(r->child[0]->child[0]));
@@ -97,7 +98,7 @@ START_TEST(ynode_merge_and_null)
 	ck_assert(ynode_is_null(l->child[1]));
 	ck_assert(ynode_is_null(l->child[2]));
 	ck_assert(ynode_is_null(l->child[3]));
-	ck_assert(!ynode_is_null(l->child[4]));	/* quoted '' is a string */
+	ck_assert(!ynode_is_null(l->child[4]));	/* '' is a string */
 	ck_assert(!ynode_is_null(l->child[5]));
 	ck_assert(ynode_is_null(l->child[6]));
 	ck_assert(!ynode_is_null(l->child[7]));
@@ -128,7 +129,7 @@ START_TEST(ynode_documents_and_errors)
 	ck_assert_ptr_nonnull(d);
 	ck_assert_int_eq(ynode_root(d)->kind, YNODE_NULL);
 	ynode_doc_free(d);
-	d = parse("a: 1\n---\nb: 2\n", &e);		/* first document only */
+	d = parse("a: 1\n---\nb: 2\n", &e);	/* first document only */
 	ck_assert_ptr_nonnull(ynode_map_get(ynode_root(d), "a"));
 	ck_assert_ptr_null(ynode_map_get(ynode_root(d), "b"));
 	ynode_doc_free(d);
@@ -297,12 +298,14 @@ START_TEST(decode_yaml11_numbers)
 	ck_assert_uint_eq(t.u, 5);
 	ck_assert_int_eq(t.i64, INT64_MAX);
 	tdone(&t, &errs);
-	tfail("i: many\n", "t.yml:1:4", "i: cannot unmarshal !!str `many` into int");
+	tfail("i: many\n", "t.yml:1:4",
+	    "i: cannot unmarshal !!str `many` into int");
 	/* yaml.v2 truncates a float into an int field. */
 	ck_assert_int_eq(tdecode("i: 1.5\n", &t, &errs), 0);
 	ck_assert_int_eq(t.i, 1);
 	tdone(&t, &errs);
-	tfail("u: -1\n", "t.yml:1:4", "u: cannot unmarshal !!int `-1` into uint64");
+	tfail("u: -1\n", "t.yml:1:4",
+	    "u: cannot unmarshal !!int `-1` into uint64");
 	/* yaml.v2 cuts long values in messages. */
 	tfail("i: abcdefghijk\n", "t.yml:1:4",
 	    "i: cannot unmarshal !!str `abcdefg...` into int");
@@ -340,7 +343,8 @@ START_TEST(decode_strings_and_nulls)
 	ck_assert_int_eq(tdecode("t: false\n", &t, &errs), 0);
 	ck_assert(t.t_set);
 	tdone(&t, &errs);
-	tfail("s: {a: b}\n", "t.yml:1:4", "s: cannot unmarshal !!map into string");
+	tfail("s: {a: b}\n", "t.yml:1:4",
+	    "s: cannot unmarshal !!map into string");
 	tfail("strs: a\n", "t.yml:1:7", "strs: cannot unmarshal !!str `a` into "
 	    "[]string");
 }
@@ -351,7 +355,8 @@ START_TEST(decode_strict_fields_and_maps)
 	struct tdec	t;
 	struct ad_errs	errs;
 
-	tfail("zz: 1\n", "t.yml:1:1", "field zz not found in type config.plain");
+	tfail("zz: 1\n", "t.yml:1:1",
+	    "field zz not found in type config.plain");
 	tfail("s: a\ns: b\n", "t.yml:2:1",
 	    "field s already set in type config.plain");
 	tfail("m: {a: b, a: c}\n", "t.yml:1:11", "m: key \"a\" already set in "
@@ -555,9 +560,9 @@ END_TEST
 START_TEST(root_defaults)
 {
 	struct ad_errs	 errs;
-	struct config	*c = load("route: {receiver: r}\nreceivers: [{name: r}]\n",
-			    &errs);
+	struct config	*c;
 
+	c = load("route: {receiver: r}\nreceivers: [{name: r}]\n", &errs);
 	ck_assert_ptr_nonnull(c);
 	ck_assert_int_eq(c->global.resolve_timeout, 5 * AD_MIN);
 	ck_assert_int_eq(c->route->group_wait, 30 * AD_SEC);

@@ -147,7 +147,9 @@ check_unmarshal_errors(const char *name, const char *text,
 		int		 line = atoi(l + 8);
 		const char	*m = strchr(l + 8, ':') + 2;
 		const char	*end = strchr(m, '\n');
-		size_t		 len = end != NULL ? (size_t)(end - m) : strlen(m);
+		size_t		 len;
+
+		len = end != NULL ? (size_t)(end - m) : strlen(m);
 
 		ck_assert_msg(has_error(errs, line, m, len),
 		    "%s: no error \"%.*s\" on line %d; got:%s", name, (int)len,
@@ -189,8 +191,8 @@ check_where(const char *name, const struct ad_errs *errs)
 	snprintf(line, sizeof(line), "%s: %s", errs->v[0].where,
 	    errs->v[0].msg);
 	ck_assert_msg(strncmp(line, want, strlen(want)) == 0 &&
-	    line[strlen(want)] == ':', "%s: first error \"%s\", want \"%s: ...\"",
-	    name, line, want);
+	    line[strlen(want)] == ':',
+	    "%s: first error \"%s\", want \"%s: ...\"", name, line, want);
 	free(want);
 }
 
@@ -234,7 +236,8 @@ START_TEST(invalid_case_fails_as_amtool)
 		check_unmarshal_errors(name, want, &errs);
 	else
 		ck_assert_msg(has_error(&errs, 0, want, strlen(want)),
-		    "%s: amtool says \"%s\"; alertd:%s", name, want, buf_str(&b));
+		    "%s: amtool says \"%s\"; alertd:%s", name, want,
+		    buf_str(&b));
 	check_where(name, &errs);
 	buf_release(&b);
 	ad_errs_release(&errs);

@@ -84,7 +84,8 @@ START_TEST(marshal_matches_yaml_v2)
 			*next++ = '\0';
 		buf_reset(&s);
 		for (i = 0; line[i] != '\0' && line[i + 1] != '\0'; i += 2)
-			buf_addch(&s, hexval(line[i]) * 16 + hexval(line[i + 1]));
+			buf_addch(&s, hexval(line[i]) * 16 +
+			    hexval(line[i + 1]));
 		buf_reset(&out);
 		emit_doc(buf_str(&s), &out);
 		ck_assert_msg(w < want + wlen, "marshal.out too short");
