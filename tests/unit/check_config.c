@@ -16,6 +16,7 @@
 #include "config/config.h"
 #include "config/decode.h"
 #include "config/ynode.h"
+#include "notifiers/notifier.h"
 
 /* ------------------------------------------------------------ ynode -- */
 
@@ -654,6 +655,68 @@ START_TEST(errors_carry_place_and_path)
 }
 END_TEST
 
+/* Later plain fields: unknown to amtool 0.25, accepted by the daemon. */
+START_TEST(newer_fields_by_mode)
+{
+	struct config_load_opts	 opts = config_load_opts_daemon();
+	struct ad_errs		 errs, warns;
+	struct config		*c;
+	const char		*y = "route: {receiver: r}\n"
+				    "receivers:\n"
+				    "  - name: r\n"
+				    "    webhook_configs: [{url_file: /run/url, "
+				    "timeout: 10s}]\n";
+
+	ad_errs_init(&errs);
+	ad_errs_init(&warns);
+	opts.read_files = false;
+	opts.require_senders = false;
+	c = config_load_bytes("n.yml", y, strlen(y), NULL, &opts, &errs,
+	    NULL);
+	ck_assert_msg(c != NULL, "%s", errs.n ? errs.v[0].msg : "");
+	config_unref(c);
+	opts = config_load_opts_amtool();
+	c = config_load_bytes("n.yml", y, strlen(y), NULL, &opts, &errs,
+	    &warns);
+	ck_assert_ptr_null(c);
+	ck_assert_str_eq(errs.v[0].msg, "receivers[0].webhook_configs[0]: "
+	    "field url_file not found in type config.plain");
+	ck_assert_uint_gt(warns.n, 0);
+	ck_assert_ptr_nonnull(strstr(warns.v[0].msg, "0.26"));
+	ad_errs_release(&errs);
+	ad_errs_release(&warns);
+}
+END_TEST
+
+/* The daemon refuses an integration it cannot send yet, naming it. */
+START_TEST(daemon_names_unsupported_integrations)
+{
+	struct config_load_opts	 opts = config_load_opts_daemon();
+	struct ad_errs		 errs;
+	struct config		*c;
+	const char		*y = "route: {receiver: r}\n"
+				    "receivers:\n"
+				    "  - name: r\n"
+				    "    pushover_configs: [{user_key: u, token: t}]\n";
+	const struct notifier_type *t = notifier_lookup("pushover");
+
+	ad_errs_init(&errs);
+	c = config_load_bytes("u.yml", y, strlen(y), NULL, &opts, &errs,
+	    NULL);
+	if (t->prepare != NULL) {	/* alertd sends it now */
+		ck_assert_ptr_nonnull(c);
+		config_unref(c);
+		ad_errs_release(&errs);
+		return;
+	}
+	ck_assert_ptr_null(c);
+	ck_assert_str_eq(errs.v[0].where, "u.yml:4:24");
+	ck_assert_str_eq(errs.v[0].msg, "receivers[0].pushover_configs[0]: "
+	    "integration pushover_configs is not supported by alertd yet");
+	ad_errs_release(&errs);
+}
+END_TEST
+
 Suite *
 config_suite(void)
 {
@@ -683,6 +746,8 @@ config_suite(void)
 	tcase_add_test(c, root_defaults);
 	tcase_add_test(c, secrets_masked_everywhere);
 	tcase_add_test(c, errors_carry_place_and_path);
+	tcase_add_test(c, newer_fields_by_mode);
+	tcase_add_test(c, daemon_names_unsupported_integrations);
 	suite_add_tcase(s, c);
 	return s;
 }
