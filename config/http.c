@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "alertd/buf.h"
 #include "alertd/xmalloc.h"
 #include "config/config_int.h"
 #include "config/yemit.h"
@@ -258,6 +259,46 @@ http_check(void *obj, struct config_check *chk)
 	return 0;
 }
 
+/* One header's []Secret, joined by ", " into *out. */
+static int
+header_values(struct config_check *chk, const struct ynode *v, char **out)
+{
+	struct buf	b;
+	size_t		j;
+
+	*out = NULL;
+	if (ynode_is_null(v)) {
+		*out = xstrdup("");
+		return 0;
+	}
+	if (v->kind == YNODE_SCALAR && v->len > 10)	/* yaml.v2 cuts it */
+		return config_check_errn(chk, v, NULL, "cannot unmarshal !!str "
+		    "`%.7s...` into []config.Secret", v->value);
+	if (v->kind == YNODE_SCALAR)
+		return config_check_errn(chk, v, NULL, "cannot unmarshal !!str "
+		    "`%s` into []config.Secret", v->value);
+	if (v->kind != YNODE_SEQ)
+		return config_check_errn(chk, v, NULL, "cannot unmarshal !!map "
+		    "into []config.Secret");
+	buf_init(&b, BUF_NOCAP);
+	for (j = 0; j < v->n; j++) {
+		const struct ynode *e = ynode_deref(v->child[j]);
+
+		if (e->kind != YNODE_SCALAR) {
+			buf_release(&b);
+			/* Secret's UnmarshalYAML decodes into its plain type. */
+			return config_check_errn(chk, e, NULL, "cannot unmarshal "
+			    "%s into config.plain", e->kind == YNODE_MAP ?
+			    "!!map" : "!!seq");
+		}
+		buf_addf(&b, "%s%s", j > 0 ? ", " : "", e->value);
+	}
+	*out = buf_detach(&b, NULL);
+	if (*out == NULL)
+		*out = xstrdup("");
+	return 0;
+}
+
 /* proxy_connect_header: map[string][]Secret; kept as name -> values
  * joined by ", " (how they are sent). */
 static int
@@ -266,7 +307,11 @@ header_decode(struct config_check *chk, const struct ynode *n, void *field)
 	struct config_http	*h = (struct config_http *)((char *)field -
 				    offsetof(struct config_http,
 				    proxy_connect_header));
+	struct config_kv	*kv;
+	struct buf		 q;
 	size_t			 i, j;
+	int			 rc = 0;
+	char			*joined;
 
 	if (ynode_is_null(n))
 		return 0;
@@ -275,42 +320,38 @@ header_decode(struct config_check *chk, const struct ynode *n, void *field)
 		    "config.Header", n->kind == YNODE_SEQ ? "!!seq" : "!!str");
 	for (i = 0; i + 1 < n->n; i += 2) {
 		const struct ynode *k = ynode_deref(n->child[i]);
-		const struct ynode *v = ynode_deref(n->child[i + 1]);
-		struct buf_join { char *s; } join = { xstrdup("") };
 
-		if (k->kind != YNODE_SCALAR)
-			return config_check_errn(chk, k, NULL, "invalid map key");
-		if (v->kind == YNODE_SEQ) {
-			for (j = 0; j < v->n; j++) {
-				const struct ynode *e = ynode_deref(v->child[j]);
-				char *t;
-
-				if (e->kind != YNODE_SCALAR) {
-					free(join.s);
-					return config_check_errn(chk, e, NULL,
-					    "cannot unmarshal !!map into "
-					    "config.Secret");
-				}
-				t = xasprintf("%s%s%s", join.s, j ? ", " : "",
-				    e->value);
-				free(join.s);
-				join.s = t;
-			}
-		} else if (!ynode_is_null(v)) {
-			free(join.s);
-			return config_check_errn(chk, v, NULL, "cannot unmarshal "
-			    "!!str into []config.Secret");
+		if (k->kind != YNODE_SCALAR) {
+			rc = config_check_errn(chk, k, NULL, "cannot unmarshal "
+			    "%s into string", k->kind == YNODE_MAP ? "!!map" :
+			    "!!seq");
+			continue;
+		}
+		for (j = 0; j < h->n_proxy_connect_header; j++)
+			if (strcmp(h->proxy_connect_header[j].key,
+			    k->value) == 0)
+				break;
+		if (j < h->n_proxy_connect_header) {
+			buf_init(&q, BUF_NOCAP);
+			buf_add_goquote(&q, k->value, k->len);
+			rc = config_check_errn(chk, k, NULL, "key %s already set "
+			    "in map", buf_str(&q));
+			buf_release(&q);
+			continue;
+		}
+		if (header_values(chk, ynode_deref(n->child[i + 1]),
+		    &joined) == -1) {
+			rc = -1;
+			continue;
 		}
 		h->proxy_connect_header = xreallocarray(h->proxy_connect_header,
 		    h->n_proxy_connect_header + 1,
 		    sizeof(*h->proxy_connect_header));
-		h->proxy_connect_header[h->n_proxy_connect_header].key =
-		    xstrdup(k->value);
-		h->proxy_connect_header[h->n_proxy_connect_header].value =
-		    join.s;
-		h->n_proxy_connect_header++;
+		kv = &h->proxy_connect_header[h->n_proxy_connect_header++];
+		kv->key = xstrdup(k->value);
+		kv->value = joined;
 	}
-	return 0;
+	return rc;
 }
 
 static const struct config_http *
