@@ -8,6 +8,14 @@
  * for the literal style.  libyaml's scalar analysis then downgrades plain
  * to single quotes (": ", leading "- ", "#"...) and literal to double
  * quotes where needed, and folds long lines at column 80.
+ *
+ * Known differences from yaml.v2's port, none reachable from a sane
+ * config: a single-quoted string ending in a Unicode line or paragraph
+ * separator (U+2028/U+2029) gets libyaml's indentation after it, and a
+ * string starting with a byte order mark is not escaped byte by byte as
+ * yaml.v2 does.  yaml.v2's map key order is not a total order for keys
+ * mixing digits and letters at the same place (a2, a10, a1b2): its own
+ * output then depends on Go's map iteration (dump.c sorts them some way).
  */
 #include "config/yemit.h"
 
