@@ -192,6 +192,18 @@ void	config_obj_check_templates(struct config_check *chk,
  */
 int	config_parse_url(const char *s, bool any_scheme, char *msg,
 	    size_t msgsize);
+/*
+ * Go's url.Parse(raw).String() of a URL config_parse_url accepted: the
+ * scheme lower-cased, path and fragment re-escaped where Go re-escapes
+ * them; with redact, a password becomes "xxxxx" (prometheus/common's
+ * Redacted).  Appended to out.  (config/url.c)
+ */
+void	config_url_string(const char *raw, bool redact, struct buf *out);
+/*
+ * Alertmanager's `Path += "/"` unless the path ends with "/", as the URL
+ * then reads back (String()).  Returns a new string.
+ */
+char	*config_url_add_slash(const char *raw);
 /* net.SplitHostPort with Go's messages; "" is accepted (unset). */
 int	config_parse_hostport(const char *s, char *msg, size_t msgsize);
 

@@ -76,102 +76,6 @@ nz(const char *s)
 
 /* ------------------------------------------------------------- URLs -- */
 
-/* net/url shouldEscape(c, encodePath). */
-static bool
-path_escape(unsigned char c)
-{
-	if (isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
-		return false;
-	return strchr("$&+,/:;=@", c) == NULL || c == '\0';
-}
-
-/* net/url validEncoded(s, encodePath). */
-static bool
-path_valid_encoded(const char *s, size_t len)
-{
-	size_t	i;
-
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (strchr("!$&'()*+,;=:@[]%", c) != NULL && c != '\0')
-			continue;
-		if (path_escape(c))
-			return false;
-	}
-	return true;
-}
-
-static int
-hexval(int c)
-{
-	return isdigit(c) ? c - '0' : tolower(c) - 'a' + 10;
-}
-
-/* escape(unescape(raw), encodePath) */
-static void
-path_reescape(struct buf *out, const char *s, size_t len)
-{
-	size_t	i;
-
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '%' && i + 2 < len &&
-		    isxdigit((unsigned char)s[i + 1]) &&
-		    isxdigit((unsigned char)s[i + 2])) {
-			c = (unsigned char)(hexval((unsigned char)s[i + 1]) *
-			    16 + hexval((unsigned char)s[i + 2]));
-			i += 2;
-		}
-		if (path_escape(c))
-			buf_addf(out, "%%%02X", c);
-		else
-			buf_addch(out, c);
-	}
-}
-
-/*
- * Go's url.Parse(raw).String() for the URLs a config holds: the scheme
- * lower-cased, the path as EscapedPath gives it; with redact, a password
- * becomes "xxxxx" (prometheus/common's URL.Redacted).
- */
-static void
-url_string(struct buf *out, const char *raw, bool redact)
-{
-	const char	*sep = strstr(raw, "://"), *a, *aend, *p, *pend, *at;
-	size_t		 i;
-
-	if (sep == NULL || strcspn(raw, "/?#") < (size_t)(sep - raw)) {
-		buf_addstr(out, raw);
-		return;
-	}
-	for (i = 0; raw + i < sep; i++)
-		buf_addch(out, tolower((unsigned char)raw[i]));
-	buf_addstr(out, "://");
-	a = sep + 3;
-	aend = a + strcspn(a, "/?#");
-	at = NULL;
-	for (p = a; p < aend; p++)
-		if (*p == '@')
-			at = p;
-	if (at != NULL && redact && memchr(a, ':', (size_t)(at - a)) != NULL) {
-		const char *colon = memchr(a, ':', (size_t)(at - a));
-
-		buf_add(out, a, (size_t)(colon - a));
-		buf_addstr(out, ":xxxxx");
-		a = at;
-	}
-	buf_add(out, a, (size_t)(aend - a));
-	p = aend;
-	pend = p + strcspn(p, "?#");
-	if (path_valid_encoded(p, (size_t)(pend - p)))
-		buf_add(out, p, (size_t)(pend - p));
-	else
-		path_reescape(out, p, (size_t)(pend - p));
-	buf_addstr(out, pend);
-}
-
 static int
 dump_url(struct dump *d, const char *raw, bool redact)
 {
@@ -179,7 +83,7 @@ dump_url(struct dump *d, const char *raw, bool redact)
 	int		rc;
 
 	buf_init(&b, BUF_NOCAP);
-	url_string(&b, raw, redact);
+	config_url_string(raw, redact, &b);
 	rc = yemit_str(d->e, buf_str(&b));
 	buf_release(&b);
 	return rc;

@@ -25,25 +25,11 @@ nconf_default(char **dst, const char *src)
 void
 nconf_url_slash(char **url)
 {
-	char	*u = *url, *end, *scheme;
-	size_t	 pos;
+	char	*u = *url;
 
 	if (u == NULL)
 		return;
-	end = u + strcspn(u, "?#");
-	scheme = strstr(u, "://");
-	/* The path starts after the authority. */
-	if (scheme != NULL && scheme < end) {
-		char *path = strchr(scheme + 3, '/');
-
-		if (path == NULL || path > end)
-			path = end;
-		if (end > path && end[-1] == '/')
-			return;
-	} else if (end > u && end[-1] == '/')
-		return;
-	pos = (size_t)(end - u);
-	*url = xasprintf("%.*s/%s", (int)pos, u, u + pos);
+	*url = config_url_add_slash(u);
 	free(u);
 }
 

@@ -483,6 +483,43 @@ START_TEST(urls_as_alertmanager)
 }
 END_TEST
 
+static void
+url_back(const char *raw, bool redact, const char *want)
+{
+	struct buf	b;
+
+	buf_init(&b, BUF_NOCAP);
+	config_url_string(raw, redact, &b);
+	ck_assert_str_eq(buf_str(&b), want);
+	buf_release(&b);
+}
+
+/* As Go's url.Parse(s).String() gives them back (dump case urls). */
+START_TEST(urls_written_back_as_go)
+{
+	char	*s;
+
+	url_back("HTTPS://Example.ORG:443/A%2fB?Q=1#F", false,
+	    "https://Example.ORG:443/A%2fB?Q=1#F");
+	url_back("http://x/a b", false, "http://x/a%20b");
+	url_back("http://x/a!b*(c)", false, "http://x/a!b*(c)");
+	url_back("http://u:p@x/\xc3\xa9", false, "http://u:p@x/%C3%A9");
+	url_back("http://x?a=b c", false, "http://x?a=b c");
+	url_back("http://x/#a b", false, "http://x/#a%20b");
+	url_back("http://u:p@proxy:1/", true, "http://u:xxxxx@proxy:1/");
+	url_back("http://u@proxy:1/", true, "http://u@proxy:1/");
+	s = config_url_add_slash("http://x/a!b");
+	ck_assert_str_eq(s, "http://x/a%21b/");
+	free(s);
+	s = config_url_add_slash("https://v?x=1");
+	ck_assert_str_eq(s, "https://v/?x=1");
+	free(s);
+	s = config_url_add_slash("https://w/%41%2f");
+	ck_assert_str_eq(s, "https://w/%41%2f");
+	free(s);
+}
+END_TEST
+
 START_TEST(hostports_as_go)
 {
 	char	msg[512];
@@ -740,6 +777,7 @@ config_suite(void)
 	tcase_add_test(d, decode_alias_bomb_is_bounded);
 	tcase_add_test(d, durations_prometheus_and_go);
 	tcase_add_test(d, urls_as_alertmanager);
+	tcase_add_test(d, urls_written_back_as_go);
 	tcase_add_test(d, hostports_as_go);
 	suite_add_tcase(s, d);
 	tcase_add_test(c, route_options_inherited);
