@@ -190,6 +190,9 @@ struct config_timeint_spec {
 	char		**weekdays, **days_of_month, **months, **years;
 	size_t		 n_weekdays, n_days_of_month, n_months, n_years;
 	char		*location;
+	/* Given, possibly as an empty list (which then matches nothing). */
+	bool		 times_set, weekdays_set, days_set, months_set;
+	bool		 years_set;
 };
 struct config_timeint_written {
 	char			*name;

@@ -553,34 +553,26 @@ count_inherited(const struct config *c)
 
 /* -------------------------------------------------- time intervals -- */
 
+/* A `yaml:",flow"` list of ranges, each as its MarshalText gives it. */
 static int
 dump_ranges(struct dump *d, const struct timeint_range *v, size_t n,
-    const char *const *names)
+    bool weekdays)
 {
-	char	b[64];
+	char	b[TIMEINT_FMT_MAX];
 	size_t	i;
 
-	d->flow = true;		/* `yaml:",flow"` */
+	d->flow = true;
 	dseq_start(d);
-	for (i = 0; i < n; i++) {
-		if (names != NULL && v[i].begin == v[i].end)
-			snprintf(b, sizeof(b), "%s", names[v[i].begin]);
-		else if (names != NULL)
-			snprintf(b, sizeof(b), "%s:%s", names[v[i].begin],
-			    names[v[i].end]);
-		else if (v[i].begin == v[i].end)
-			snprintf(b, sizeof(b), "%d", v[i].begin);
-		else
-			snprintf(b, sizeof(b), "%d:%d", v[i].begin, v[i].end);
-		yemit_str(d->e, b);
-	}
+	for (i = 0; i < n; i++)
+		yemit_str(d->e, weekdays ? timeint_format_weekdays(&v[i], b) :
+		    timeint_format_range(&v[i], b));
 	return yemit_seq_end(d->e);
 }
 
 static void
 dump_times(struct dump *d, const struct timeint_range *v, size_t n)
 {
-	char	b[16];
+	char	b[TIMEINT_FMT_MAX];
 	size_t	i;
 
 	d->flow = false;
@@ -588,13 +580,9 @@ dump_times(struct dump *d, const struct timeint_range *v, size_t n)
 	for (i = 0; i < n; i++) {
 		dmap_start(d);
 		yemit_str(d->e, "start_time");
-		snprintf(b, sizeof(b), "%02d:%02d", v[i].begin / 60,
-		    v[i].begin % 60);
-		yemit_str(d->e, b);
+		yemit_str(d->e, timeint_format_minute(v[i].begin, b));
 		yemit_str(d->e, "end_time");
-		snprintf(b, sizeof(b), "%02d:%02d", v[i].end / 60,
-		    v[i].end % 60);
-		yemit_str(d->e, b);
+		yemit_str(d->e, timeint_format_minute(v[i].end, b));
 		yemit_map_end(d->e);
 	}
 	yemit_seq_end(d->e);
@@ -603,9 +591,6 @@ dump_times(struct dump *d, const struct timeint_range *v, size_t n)
 static void
 dump_spec(struct dump *d, const struct timeint_spec *s)
 {
-	static const char *const days[] = { "sunday", "monday", "tuesday",
-	    "wednesday", "thursday", "friday", "saturday" };
-
 	dmap_start(d);
 	if (s->n_times > 0) {
 		yemit_str(d->e, "times");
@@ -613,25 +598,25 @@ dump_spec(struct dump *d, const struct timeint_spec *s)
 	}
 	if (s->n_weekdays > 0) {
 		yemit_str(d->e, "weekdays");
-		dump_ranges(d, s->weekdays, s->n_weekdays, days);
+		dump_ranges(d, s->weekdays, s->n_weekdays, true);
 	}
 	if (s->n_days_of_month > 0) {
 		yemit_str(d->e, "days_of_month");
-		dump_ranges(d, s->days_of_month, s->n_days_of_month, NULL);
+		dump_ranges(d, s->days_of_month, s->n_days_of_month, false);
 	}
 	if (s->n_months > 0) {
 		yemit_str(d->e, "months");
-		dump_ranges(d, s->months, s->n_months, NULL);
+		dump_ranges(d, s->months, s->n_months, false);
 	}
 	if (s->n_years > 0) {
 		yemit_str(d->e, "years");
-		dump_ranges(d, s->years, s->n_years, NULL);
+		dump_ranges(d, s->years, s->n_years, false);
 	}
 	if (s->location != NULL) {
 		/* The flag is set, and a string does not clear it. */
 		yemit_str(d->e, "location");
 		d->flow = true;
-		yemit_str(d->e, s->location[0] != '\0' ? s->location : "UTC");
+		yemit_str(d->e, timeint_location_string(s->location));
 	}
 	yemit_map_end(d->e);
 }

@@ -421,13 +421,20 @@ static const struct config_obj range_obj = {
 
 #define S	struct config_timeint_spec
 
+/* A list field that records whether it was given (HASSET). */
+#define SPEC_LIST(k, t, m, mn, set, o)					\
+	{ .key = (k), .type = (t), .flags = CF_OMITEMPTY | CF_HASSET,	\
+	  .off = offsetof(S, m), .off_n = offsetof(S, mn),		\
+	  .off_set = offsetof(S, set), .obj = (o) }
+
 static const struct config_field spec_fields[] = {
-	CF_FL("times", CF_OMITEMPTY, S, times, n_times, &range_obj),
-	CF_FN("weekdays", CF_STRS, CF_OMITEMPTY, S, weekdays, n_weekdays),
-	CF_FN("days_of_month", CF_STRS, CF_OMITEMPTY, S, days_of_month,
-	    n_days_of_month),
-	CF_FN("months", CF_STRS, CF_OMITEMPTY, S, months, n_months),
-	CF_FN("years", CF_STRS, CF_OMITEMPTY, S, years, n_years),
+	SPEC_LIST("times", CF_LIST, times, n_times, times_set, &range_obj),
+	SPEC_LIST("weekdays", CF_STRS, weekdays, n_weekdays, weekdays_set,
+	    NULL),
+	SPEC_LIST("days_of_month", CF_STRS, days_of_month, n_days_of_month,
+	    days_set, NULL),
+	SPEC_LIST("months", CF_STRS, months, n_months, months_set, NULL),
+	SPEC_LIST("years", CF_STRS, years, n_years, years_set, NULL),
 	CF_F("location", CF_STR, CF_OMITEMPTY, S, location),
 	CF_END
 };
@@ -468,6 +475,11 @@ spec_compile(struct config_check *chk, const struct config_timeint_spec *w,
 	PARSE_ALL(months, n_months, timeint_parse_months, "months");
 	PARSE_ALL(years, n_years, timeint_parse_years, "years");
 #undef PARSE_ALL
+	s->set = (w->times_set ? TIMEINT_SET_TIMES : 0) |
+	    (w->weekdays_set ? TIMEINT_SET_WEEKDAYS : 0) |
+	    (w->days_set ? TIMEINT_SET_DAYS : 0) |
+	    (w->months_set ? TIMEINT_SET_MONTHS : 0) |
+	    (w->years_set ? TIMEINT_SET_YEARS : 0);
 	if (w->location != NULL) {
 		memset(&e, 0, sizeof(e));
 		if (timeint_check_location(w->location, &e) == -1)

@@ -303,15 +303,6 @@ WHERE = {
     "duplicate-receiver": "alertmanager.yml:5:11: receivers[1].name",
 }
 
-# Cases whose wording comes from a module config/ links a temporary stub
-# for: while the stub is linked, check_config_cases.c checks the verdict
-# only (the stub's PCRE2 texts are not Go's regexp ones).
-WORDING = {
-    "inhibit-re-invalid": "routing/matcher.c",
-    "route-match-re-invalid": "routing/matcher.c",
-    "route-matchers-regex": "routing/matcher.c",
-}
-
 def write(kind, cases):
     top = os.path.join(here, kind)
     if os.path.isdir(top):
@@ -321,9 +312,6 @@ def write(kind, cases):
         os.makedirs(d)
         with open(os.path.join(d, "alertmanager.yml"), "w") as f:
             f.write(text)
-        if name in WORDING:
-            with open(os.path.join(d, "wording"), "w") as f:
-                f.write(WORDING[name] + "\n")
         if name in WHERE:
             with open(os.path.join(d, "where"), "w") as f:
                 f.write(WHERE[name] + "\n")

@@ -16,9 +16,12 @@ build=$(cd "${1:-$top/build}" && pwd)
 corpus=${2:-/work/shared/corpus/configs}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+set -e
+# The libraries the Makefile links with.
+pkgs=$(sed -n 's/^PKGS[[:space:]]*:=[[:space:]]*//p' "$top/Makefile")
 cc -D_GNU_SOURCE -std=c11 -I"$top" -o "$tmp/dumpcfg" "$here/dumpcfg.c" \
-	"$build/libalertd.a" $(pkg-config --libs libmicrohttpd libcurl jansson \
-	yaml-0.1 libpcre2-8) -lcrypt -lm -pthread
+	"$build/libalertd.a" $(pkg-config --libs $pkgs) -lcrypt -lm -pthread
+set +e
 agree=0 differ=0 skipped=0
 for f in $(awk -F'\t' 'NR > 1 && $5 == "ok" { print $1 }' "$corpus/INDEX.tsv"); do
 	cp "$corpus/$f" "$tmp/alertmanager.yml"
