@@ -17,6 +17,7 @@
 #include "config/decode.h"
 #include "config/ynode.h"
 #include "notifiers/notifier.h"
+#include "routing/timeint.h"
 
 /* ------------------------------------------------------------ ynode -- */
 
@@ -692,6 +693,34 @@ START_TEST(errors_carry_place_and_path)
 }
 END_TEST
 
+/* `weekdays: []` is given and empty: it matches nothing, as in Go. */
+START_TEST(time_interval_empty_list_given)
+{
+	struct ad_errs		 errs;
+	const struct timeint	*ti;
+	struct config		*c = load(
+	    "route: {receiver: r, routes: [{mute_time_intervals: [a, b]}]}\n"
+	    "receivers: [{name: r}]\n"
+	    "time_intervals:\n"
+	    "  - name: a\n"
+	    "    time_intervals: [{weekdays: []}]\n"
+	    "  - name: b\n"
+	    "    time_intervals: [{months: ['january:december']}]\n", &errs);
+
+	ck_assert_msg(c != NULL, "%s", errs.n ? errs.v[0].msg : "");
+	ti = config_time_interval(c, "a");
+	ck_assert_ptr_nonnull(ti);
+	ck_assert_uint_eq(ti->specs[0].n_weekdays, 0);
+	ck_assert(ti->specs[0].set & TIMEINT_SET_WEEKDAYS);
+	ck_assert(!(ti->specs[0].set & TIMEINT_SET_MONTHS));
+	ck_assert(!timeint_contains(ti, 1700000000 * AD_SEC));
+	ti = config_time_interval(c, "b");
+	ck_assert(timeint_contains(ti, 1700000000 * AD_SEC));
+	config_unref(c);
+	ad_errs_release(&errs);
+}
+END_TEST
+
 /* Later plain fields: unknown to amtool 0.25, accepted by the daemon. */
 START_TEST(newer_fields_by_mode)
 {
@@ -784,6 +813,7 @@ config_suite(void)
 	tcase_add_test(c, root_defaults);
 	tcase_add_test(c, secrets_masked_everywhere);
 	tcase_add_test(c, errors_carry_place_and_path);
+	tcase_add_test(c, time_interval_empty_list_given);
 	tcase_add_test(c, newer_fields_by_mode);
 	tcase_add_test(c, daemon_names_unsupported_integrations);
 	suite_add_tcase(s, c);
