@@ -695,6 +695,29 @@ chk_spend(struct config_check *chk, const struct ynode *n)
 }
 
 /*
+ * Nesting, aliases and merges followed: without aliases a file nests at
+ * most YNODE_MAX_DEPTH deep, with them a chain of anchors could nest
+ * without end (and overflow the stack here or in later walks of the
+ * route tree).
+ */
+#define DECODE_MAX_DEPTH	(2 * YNODE_MAX_DEPTH)
+
+static bool
+chk_enter(struct config_check *chk, const struct ynode *n)
+{
+	if (chk->aborted)
+		return false;
+	if (++chk->depth > DECODE_MAX_DEPTH) {
+		chk->depth--;
+		chk->aborted = true;
+		config_check_errn(chk, n, NULL, "document nests deeper than "
+		    "%d levels (through aliases)", DECODE_MAX_DEPTH);
+		return false;
+	}
+	return true;
+}
+
+/*
  * A scalar's text for a string-typed target.  Returns 1 for null (leave
  * the field alone), 0 with *text set, -1 on error.
  */
@@ -982,7 +1005,7 @@ map_add(struct config_check *chk, const struct ynode *k, const struct ynode *val
 }
 
 static int
-map_merge(struct config_check *chk, const struct ynode *mv,
+map_merge1(struct config_check *chk, const struct ynode *mv,
     struct config_kv **v, size_t *cnt, size_t *alloc)
 {
 	const struct ynode	*m = ynode_deref(mv);
@@ -1004,6 +1027,19 @@ map_merge(struct config_check *chk, const struct ynode *mv,
 		if (map_decode(chk, e, v, cnt, alloc) == -1)
 			rc = -1;
 	}
+	return rc;
+}
+
+static int
+map_merge(struct config_check *chk, const struct ynode *mv,
+    struct config_kv **v, size_t *cnt, size_t *alloc)
+{
+	int	rc;
+
+	if (!chk_enter(chk, mv))
+		return -1;
+	rc = map_merge1(chk, mv, v, cnt, alloc);
+	chk->depth--;
 	return rc;
 }
 
@@ -1268,7 +1304,7 @@ static int	obj_pairs(struct config_check *chk, const struct ynode *n,
 
 /* `<<: *a` or `<<: [*a, *b]` inside a struct mapping. */
 static int
-obj_merge(struct config_check *chk, const struct ynode *mv,
+obj_merge1(struct config_check *chk, const struct ynode *mv,
     const struct config_obj *o, void *obj)
 {
 	const struct ynode	*m = ynode_deref(mv);
@@ -1291,6 +1327,19 @@ obj_merge(struct config_check *chk, const struct ynode *mv,
 		if (obj_pairs(chk, e, o, obj) == -1)
 			rc = -1;
 	}
+	return rc;
+}
+
+static int
+obj_merge(struct config_check *chk, const struct ynode *mv,
+    const struct config_obj *o, void *obj)
+{
+	int	rc;
+
+	if (!chk_enter(chk, mv))
+		return -1;
+	rc = obj_merge1(chk, mv, o, obj);
+	chk->depth--;
 	return rc;
 }
 
@@ -1375,8 +1424,8 @@ obj_pairs(struct config_check *chk, const struct ynode *n,
 	return rc;
 }
 
-int
-config_obj_decode(struct config_check *chk, const struct ynode *n,
+static int
+obj_decode1(struct config_check *chk, const struct ynode *n,
     const struct config_obj *o, void *obj)
 {
 	const struct ynode	*saved = chk->node;
@@ -1396,6 +1445,19 @@ config_obj_decode(struct config_check *chk, const struct ynode *n,
 		rc = o->check(obj, chk);
 	chk->node = saved;
 	return chk->nerr == nerr && rc == 0 ? 0 : -1;
+}
+
+int
+config_obj_decode(struct config_check *chk, const struct ynode *n,
+    const struct config_obj *o, void *obj)
+{
+	int	rc;
+
+	if (!chk_enter(chk, n))
+		return -1;
+	rc = obj_decode1(chk, n, o, obj);
+	chk->depth--;
+	return rc;
 }
 
 void

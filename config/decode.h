@@ -138,6 +138,7 @@ struct config_check {
 	const struct ynode		*node;
 	char				 path[256];
 	size_t				 budget;	/* node visits left */
+	unsigned			 depth;		/* objects entered */
 	unsigned			 nerr;		/* errors so far */
 	bool				 aborted;	/* budget exhausted */
 	bool				 map_regexps;	/* decoding CF_REGEXPS */

@@ -37,6 +37,8 @@ struct yparser {
 	struct ynode_doc *doc;
 	struct ad_err	*err;
 	int		 depth;
+	/* Collections being read: an alias to one of them is a cycle. */
+	struct ynode	*open[YNODE_MAX_DEPTH + 1];
 };
 
 static struct ynode	*yp_node(struct yparser *yp);
@@ -188,6 +190,7 @@ yp_alias(struct yparser *yp)
 {
 	struct ynode	*n, *t;
 	const char	*name = (const char *)yp->ev.data.alias.anchor;
+	int		 i;
 
 	t = yp_lookup(yp->doc, name);
 	if (t == NULL) {
@@ -195,6 +198,14 @@ yp_alias(struct yparser *yp)
 		    "yaml: unknown anchor '%s' referenced", name);
 		return NULL;
 	}
+	/* `&a [*a]`: yaml.v2 fails when it decodes it; the tree stays a
+	 * DAG here. */
+	for (i = 0; i < yp->depth; i++)
+		if (yp->open[i] == t) {
+			ad_err_set(yp->err, AD_EINVAL, "yaml: anchor '%s' value "
+			    "contains itself", name);
+			return NULL;
+		}
 	n = yp_new(yp, YNODE_ALIAS);
 	if (n == NULL)
 		return NULL;
@@ -237,6 +248,7 @@ yp_collection(struct yparser *yp, bool map)
 		    YAML_FLOW_SEQUENCE_STYLE;
 	}
 	n->style = flow ? YNODE_FLOW : YNODE_BLOCK;
+	yp->open[yp->depth - 1] = n;
 	if (tag != NULL)
 		n->tag = xstrdup((const char *)tag);
 	yp_anchor(yp, n, anchor);

@@ -79,6 +79,9 @@ START_TEST(ynode_anchors_and_aliases)
 
 	ck_assert_ptr_null(parse("a: *nope\n", &e));
 	ck_assert_str_eq(e.msg, "yaml: unknown anchor 'nope' referenced");
+	/* A node cannot contain itself (the fuzzer's stack overflow). */
+	ck_assert_ptr_null(parse("a: &x [1, {b: *x}]\n", &e));
+	ck_assert_str_eq(e.msg, "yaml: anchor 'x' value contains itself");
 }
 END_TEST
 
@@ -414,6 +417,34 @@ START_TEST(decode_alias_bomb_is_bounded)
 	ck_assert_ptr_null(c);
 	ck_assert_uint_gt(errs.n, 0);
 	ad_errs_release(&errs);
+}
+END_TEST
+
+/* Chains of anchors nest without end; decoding stops at a depth. */
+START_TEST(decode_alias_chain_depth_is_bounded)
+{
+	struct ad_errs	 errs;
+	struct config	*c;
+	struct buf	 b;
+	size_t		 i;
+
+	buf_init(&b, BUF_NOCAP);
+	buf_addstr(&b, "route:\n  receiver: r\n  routes:\n");
+	buf_addstr(&b, "    - &r0 {receiver: r}\n");
+	for (i = 1; i < 2000; i++)
+		buf_addf(&b, "    - &r%zu {routes: [*r%zu]}\n", i, i - 1);
+	buf_addstr(&b, "receivers: [{name: r}]\n");
+	ad_errs_init(&errs);
+	c = config_load_bytes("deep.yml", buf_str(&b), buf_len(&b), NULL,
+	    NULL, &errs, NULL);
+	ck_assert_ptr_null(c);
+	for (i = 0; i < errs.n; i++)
+		if (strstr(errs.v[i].msg, "document nests deeper than 512 "
+		    "levels (through aliases)") != NULL)
+			break;
+	ck_assert_msg(i < errs.n, "no depth error");
+	ad_errs_release(&errs);
+	buf_release(&b);
 }
 END_TEST
 
@@ -804,6 +835,7 @@ config_suite(void)
 	tcase_add_test(d, decode_strict_fields_and_maps);
 	tcase_add_test(d, decode_merge_keys);
 	tcase_add_test(d, decode_alias_bomb_is_bounded);
+	tcase_add_test(d, decode_alias_chain_depth_is_bounded);
 	tcase_add_test(d, durations_prometheus_and_go);
 	tcase_add_test(d, urls_as_alertmanager);
 	tcase_add_test(d, urls_written_back_as_go);

@@ -284,6 +284,7 @@ INVALID = {
     "yaml-type-list": "route:\n  receiver: r\nreceivers: r\n",
     "yaml-type-map": "route: [r]\nreceivers:\n  - name: r\n",
     "yaml-several-type-errors": recv("webhook_configs:\n  - url: http://a/\n    send_resolved: maybe\n    max_alerts: lots"),
+    "yaml-alias-cycle": "route: &a\n  receiver: r\n  <<: *a\nreceivers: [{name: r}]\n",
     "yaml-undefined-alias": "route:\n  receiver: *nope\n",
     "yaml-merge-bad": recv("webhook_configs:\n  - <<: x\n    url: http://a/"),
     "yaml-explicit-tag": recv("webhook_configs:\n  - url: http://a/\n    max_alerts: !!str 5"),
