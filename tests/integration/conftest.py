@@ -35,12 +35,6 @@ receivers:
 """
 
 
-# config_dump_yaml (config/check.c on main) is still a TODO of the config
-# module: config.original stays empty until it lands.
-needs_config_dump = pytest.mark.xfail(
-    reason='config_dump_yaml not written yet (config/check.c)')
-
-
 def alertd_binary():
     build = os.environ.get('ALERTD_BUILD', os.path.join(ROOT, 'build'))
     return os.path.join(build, 'alertd')

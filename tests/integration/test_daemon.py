@@ -89,7 +89,6 @@ def test_status_shape(alertd):
     assert abs(time.mktime(up) - time.timezone - time.time()) < 60
 
 
-@conftest.needs_config_dump
 def test_status_config_original(alertd):
     assert 'receiver: web' in alertd().status()['config']['original']
 

@@ -127,7 +127,6 @@ def test_same_validation_answers(alertd, alertmanager):
         assert (r1.status, r1.body) == (r2.status, r2.body), batch
 
 
-@conftest.needs_config_dump
 def test_same_status_config(alertd, alertmanager):
     """config.original is config_dump_yaml (config/): Config.String()."""
     ad, am = both(alertd, alertmanager)
