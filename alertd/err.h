@@ -29,7 +29,7 @@ enum ad_errcode {
 
 struct ad_err {
 	enum ad_errcode	code;
-	char		where[96];
+	char		where[256];
 	char		msg[512];
 };
 

@@ -43,24 +43,29 @@ chk_where(struct config_check *chk, const struct ynode *n, char *out,
 		snprintf(out, size, "%s", chk->file);
 }
 
+/*
+ * An error's where is "file:line:col: field.path" and its msg the message
+ * alone, worded as Alertmanager words it: check-config prints amtool's
+ * line from msg, and the location in full from both.
+ */
 static int
 chk_vadd(struct config_check *chk, struct ad_errs *to, const struct ynode *n,
     const char *sub, const char *fmt, va_list ap)
 {
 	struct ad_err	e;
-	char		msg[400];
+	char		loc[128];
 	const char	*sep = (chk->path[0] != '\0' && sub != NULL &&
 			    sub[0] != '\0' && sub[0] != '[') ? "." : "";
 
 	memset(&e, 0, sizeof(e));
 	e.code = AD_EINVAL;
-	chk_where(chk, n, e.where, sizeof(e.where));
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	chk_where(chk, n, loc, sizeof(loc));
 	if (chk->path[0] != '\0' || (sub != NULL && sub[0] != '\0'))
-		snprintf(e.msg, sizeof(e.msg), "%s%s%s: %s", chk->path, sep,
-		    sub != NULL ? sub : "", msg);
+		snprintf(e.where, sizeof(e.where), "%s: %s%s%s", loc,
+		    chk->path, sep, sub != NULL ? sub : "");
 	else
-		snprintf(e.msg, sizeof(e.msg), "%s", msg);
+		snprintf(e.where, sizeof(e.where), "%s", loc);
+	vsnprintf(e.msg, sizeof(e.msg), fmt, ap);
 	ad_errs_add(to, &e);
 	return -1;
 }

@@ -94,6 +94,6 @@ int	cmd_completion(struct args_ctx *ctx);
 void	cli_completion_script(const struct args_app *app, const char *shell);
 
 /* check-config (cmd_check_config.c): argv[0] = "check-config", files. */
-int	cmd_check_config(int argc, char **argv);
+int	cmd_check_config(const char *prog, int argc, char **argv);
 
 #endif

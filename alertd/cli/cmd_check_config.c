@@ -1,9 +1,11 @@
 /*
- * check-config: amtool 0.25's `check-config FILE...` report, byte for
- * byte on stdout ("Checking 'f'  SUCCESS", the "Found:" summary, "  FAILED:
- * msg"), exit 1 when any file fails.  Beyond amtool, every error is
- * printed (amtool prints the first), each as "  file:line:col: path: msg",
- * and what amtool would not notice but alertd would refuse is a note.
+ * check-config: amtool 0.25's `check-config FILE...` report ("Checking 'f'
+ * SUCCESS", the "Found:" summary, "  FAILED: msg" with amtool's message,
+ * the blank line after each file), exit 1 when any file fails.  Beyond
+ * amtool, every error follows its file's report (amtool prints only the
+ * first), each as "  file:line:col: path: msg", and what amtool would not
+ * notice but alertd would refuse is a note.  A script that reads amtool's
+ * lines finds them unchanged.
  */
 #include <stdio.h>
 #include <string.h>
@@ -54,7 +56,6 @@ check_one(const char *path)
 	c = config_load(path, &opts, &errs, &warns);
 	if (c == NULL) {
 		printf("  FAILED: %s\n", errs.n > 0 ? errs.v[0].msg : "error");
-		print_errs(&errs, "");
 		rc = 1;
 	} else {
 		printf("  SUCCESS\n");
@@ -65,8 +66,10 @@ check_one(const char *path)
 			print_errs(&derrs, "note: alertd would refuse: ");
 		config_unref(d);
 	}
-	print_errs(&warns, "warning: ");
 	printf("\n");
+	if (c == NULL)
+		print_errs(&errs, "");
+	print_errs(&warns, "warning: ");
 	config_unref(c);
 	ad_errs_release(&errs);
 	ad_errs_release(&warns);
@@ -75,21 +78,21 @@ check_one(const char *path)
 }
 
 int
-cmd_check_config(int argc, char **argv)
+cmd_check_config(const char *prog, int argc, char **argv)
 {
 	struct stat	st;
 	int		i, failed = 0;
 
 	for (i = 1; i < argc; i++)
 		if (stat(argv[i], &st) == -1) {
-			fprintf(stderr, "amtool: error: path '%s' does not "
-			    "exist\n\n", argv[i]);
+			fprintf(stderr, "%s: error: path '%s' does not "
+			    "exist\n\n", prog, argv[i]);
 			return 1;
 		}
 	if (argc < 2) {
 		if (isatty(STDIN_FILENO)) {
-			fprintf(stderr, "amtool: error: Failed to read from "
-			    "standard input\n");
+			fprintf(stderr, "%s: error: Failed to read from "
+			    "standard input\n", prog);
 			return 1;
 		}
 		failed += check_one("/dev/stdin");
@@ -98,8 +101,8 @@ cmd_check_config(int argc, char **argv)
 		failed += check_one(argv[i]);
 	if (failed > 0) {
 		fflush(stdout);
-		fprintf(stderr, "amtool: error: failed to validate %d file(s)\n",
-		    failed);
+		fprintf(stderr, "%s: error: failed to validate %d file(s)\n\n",
+		    prog, failed);
 		return 1;
 	}
 	return 0;

@@ -322,7 +322,7 @@ run_check_config(struct args_ctx *ctx)
 	for (i = 0; i < n; i++)
 		argv[i + 1] = files[i];
 	fflush(stdout);
-	rc = cmd_check_config((int)n + 1, argv);
+	rc = cmd_check_config(cli_of(ctx)->prog, (int)n + 1, argv);
 	free(argv);
 	return rc;
 }

@@ -242,7 +242,26 @@ tdone(struct tdec *t, struct ad_errs *errs)
 	ad_errs_release(errs);
 }
 
+/* "where: msg", the way every error is printed. */
+static const char *
+efull(const struct ad_err *e)
+{
+	static char	out[sizeof(e->where) + sizeof(e->msg) + 2];
+
+	snprintf(out, sizeof(out), "%s: %s", e->where, e->msg);
+	return out;
+}
+
 /* Decoding yaml fails with exactly one error: "where: msg". */
+static const char *
+buf_where_msg(const char *where, const char *msg)
+{
+	static char	out[1024];
+
+	snprintf(out, sizeof(out), "%s: %s", where, msg);
+	return out;
+}
+
 static void
 tfail(const char *yaml, const char *where, const char *msg)
 {
@@ -251,8 +270,7 @@ tfail(const char *yaml, const char *where, const char *msg)
 
 	ck_assert_int_eq(tdecode(yaml, &t, &errs), -1);
 	ck_assert_uint_eq(errs.n, 1);
-	ck_assert_str_eq(errs.v[0].where, where);
-	ck_assert_str_eq(errs.v[0].msg, msg);
+	ck_assert_str_eq(efull(&errs.v[0]), buf_where_msg(where, msg));
 	tdone(&t, &errs);
 }
 
@@ -369,7 +387,7 @@ START_TEST(decode_strict_fields_and_maps)
 	/* Every error at once, each at its place. */
 	ck_assert_int_eq(tdecode("b: x\ni: y\nzz: 1\n", &t, &errs), -1);
 	ck_assert_uint_eq(errs.n, 3);
-	ck_assert_str_eq(errs.v[1].where, "t.yml:2:4");
+	ck_assert_str_eq(errs.v[1].where, "t.yml:2:4: i");
 	ck_assert_str_eq(errs.v[2].where, "t.yml:3:1");
 	tdone(&t, &errs);
 }
@@ -711,15 +729,15 @@ START_TEST(errors_carry_place_and_path)
 	/* Every error of the file, where Alertmanager stops at one. */
 	ck_assert_ptr_null(c);
 	ck_assert_uint_eq(errs.n, 3);
-	ck_assert_str_eq(errs.v[0].where, "c.yml:5:19");
-	ck_assert_str_eq(errs.v[0].msg, "route.routes[0].group_wait: not a "
-	    "valid duration string: \"soon\"");
-	ck_assert_str_eq(errs.v[1].where, "c.yml:8:23");
-	ck_assert_str_eq(errs.v[1].msg, "receivers[0].webhook_configs[0]: "
+	/* where: file:line:col and the field; msg: Alertmanager's words. */
+	ck_assert_str_eq(errs.v[0].where, "c.yml:5:19: route.routes[0].group_wait");
+	ck_assert_str_eq(errs.v[0].msg, "not a valid duration string: \"soon\"");
+	ck_assert_str_eq(efull(&errs.v[1]), "c.yml:8:23: "
+	    "receivers[0].webhook_configs[0]: "
 	    "missing URL in webhook config");
-	ck_assert_str_eq(errs.v[2].where, "c.yml:4:17");
-	ck_assert_str_eq(errs.v[2].msg, "route.routes[0].receiver: undefined "
-	    "receiver \"nope\" used in route");
+	ck_assert_str_eq(efull(&errs.v[2]), "c.yml:4:17: "
+	    "route.routes[0].receiver: undefined receiver \"nope\" used in "
+	    "route");
 	ad_errs_release(&errs);
 }
 END_TEST
@@ -776,7 +794,8 @@ START_TEST(newer_fields_by_mode)
 	c = config_load_bytes("n.yml", y, strlen(y), NULL, &opts, &errs,
 	    &warns);
 	ck_assert_ptr_null(c);
-	ck_assert_str_eq(errs.v[0].msg, "receivers[0].webhook_configs[0]: "
+	ck_assert_str_eq(efull(&errs.v[0]), "n.yml:4:24: "
+	    "receivers[0].webhook_configs[0]: "
 	    "field url_file not found in type config.plain");
 	ck_assert_uint_gt(warns.n, 0);
 	ck_assert_ptr_nonnull(strstr(warns.v[0].msg, "0.26"));
@@ -807,8 +826,8 @@ START_TEST(daemon_names_unsupported_integrations)
 		return;
 	}
 	ck_assert_ptr_null(c);
-	ck_assert_str_eq(errs.v[0].where, "u.yml:4:24");
-	ck_assert_str_eq(errs.v[0].msg, "receivers[0].pushover_configs[0]: "
+	ck_assert_str_eq(efull(&errs.v[0]), "u.yml:4:24" ": "
+	    "receivers[0].pushover_configs[0]: "
 	    "integration pushover_configs is not supported by alertd yet");
 	ad_errs_release(&errs);
 }
