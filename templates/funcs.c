@@ -821,11 +821,10 @@ f_re_replace_all(ARGS)
 	rc = tre_replace_all(argv[0].u.s.p, argv[0].u.s.n, argv[1].u.s.p,
 	    argv[1].u.s.n, argv[2].u.s.p, argv[2].u.s.n, &b, &err);
 	if (rc != 0) {
-		if (buf_len(&err) > 0)
-			xfail(x, "%s", buf_str(&err));
+		rc = buf_len(&err) > 0 ? xfail(x, "%s", buf_str(&err)) : xoom(x);
 		buf_release(&b);
 		buf_release(&err);
-		return buf_len(&err) > 0 ? -1 : xoom(x);
+		return rc;
 	}
 	buf_release(&err);
 	return str_out(x, &b, out);
