@@ -32,6 +32,7 @@ struct xstate {
 	const struct ttree	*tmpl;
 	const struct tnode	*node;
 	struct buf		*out;
+	size_t			 out_start;
 	struct buf		*err;
 	struct xvar		*vars;
 	size_t			 nvars, avars, vbase;
@@ -238,10 +239,18 @@ out_full(struct xstate *x)
 	return -1;
 }
 
+static bool
+out_over(struct xstate *x)
+{
+	return buf_len(x->out) - x->out_start > x->env->lim->max_output;
+}
+
 static int
 write_out(struct xstate *x, const char *p, size_t n)
 {
-	if (buf_add(x->out, p, n) == -1)
+	if (n > x->env->lim->max_output ||
+	    buf_len(x->out) - x->out_start > x->env->lim->max_output - n ||
+	    buf_add(x->out, p, n) == -1)
 		return out_full(x);
 	return 0;
 }
@@ -780,7 +789,7 @@ print_value(struct xstate *x, const struct tnode *n, const struct tval *v)
 	x->node = n;
 	if (!tv_valid(p))
 		return write_out(x, "<no value>", 10);
-	if (tfmt_value(x->out, p, 'v') != 0) {
+	if (tfmt_value(x->out, p, 'v') != 0 || out_over(x)) {
 		buf_setlen(x->out, before);
 		return out_full(x);
 	}
@@ -977,6 +986,7 @@ texec(const struct tenv *env, const struct ttree *t, const struct tval *dot,
 	x.env = env;
 	x.tmpl = t;
 	x.out = out;
+	x.out_start = buf_len(out);
 	x.err = err;
 	tarena_init(&x.ar, env->lim->max_memory);
 	push_var(&x, "$", dot);
