@@ -883,7 +883,9 @@ walk_template(struct xstate *x, const struct tval *dot, const struct tnode *t)
 	int			 rc;
 
 	x->node = t;
-	callee = tns_lookup(x->env->ns, t->u.tmpl.name);
+	callee = x->env->resolved ? t->u.tmpl.res : NULL;
+	if (callee == NULL)
+		callee = tns_lookup(x->env->ns, t->u.tmpl.name);
 	if (callee == NULL) {
 		struct buf	q;
 		char		name[600];

@@ -753,28 +753,28 @@ gtime_date(struct gtime *t, int64_t y, int64_t mo, int64_t d, int64_t h,
 {
 	char		names[2][64];
 	struct zinfo	z;
-	int64_t		m = mo - 1, unix, utc;
+	int64_t		m = mo - 1, usec, utc;
 
 	norm(&y, &m, 12);
 	norm(&s, &ns, AD_SEC);
 	norm(&mi, &s, 60);
 	norm(&h, &mi, 60);
 	norm(&d, &h, 24);
-	unix = (time_days_from_civil(y, (unsigned)m + 1, 1) + d - 1) *
+	usec = (time_days_from_civil(y, (unsigned)m + 1, 1) + d - 1) *
 	    SEC_PER_DAY + h * 3600 + mi * 60 + s;
 	memset(t, 0, sizeof(*t));
 	t->loc = loc;
-	t->sec = unix;
+	t->sec = usec;
 	zone_of(t, &z, names);
 	if (z.off != 0) {
-		utc = unix - z.off;
+		utc = usec - z.off;
 		if (utc < z.start || utc >= z.end) {
 			t->sec = utc;
 			zone_of(t, &z, names);
 		}
-		unix -= z.off;
+		usec -= z.off;
 	}
-	t->sec = unix;
+	t->sec = usec;
 	t->nsec = (int32_t)ns;
 }
 
@@ -1687,7 +1687,7 @@ parse_error(struct buf *err, const char *layout, size_t ln, const char *s,
 
 /* Location.lookupName. */
 static bool
-loc_lookup_name(const struct gloc *l, const char *name, int64_t unix,
+loc_lookup_name(const struct gloc *l, const char *name, int64_t usec,
     int *off)
 {
 	char		names[2][64];
@@ -1697,7 +1697,7 @@ loc_lookup_name(const struct gloc *l, const char *name, int64_t unix,
 	for (i = 0; !l->fixed && i < l->nzones; i++) {
 		if (strcmp(l->zones[i].abbr, name) != 0)
 			continue;
-		loc_lookup(l, unix - l->zones[i].off, &z, names);
+		loc_lookup(l, usec - l->zones[i].off, &z, names);
 		if (strcmp(z.abbr, l->zones[i].abbr) == 0) {
 			*off = z.off;
 			return true;

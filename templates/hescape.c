@@ -1047,7 +1047,8 @@ ensure_pipeline(struct hsess *s, struct tnode *p, const struct haction *ed)
 static void
 commit(struct hsess *s, struct thash *out)
 {
-	size_t	i;
+	struct tns	ns;
+	size_t		i;
 
 	for (i = 0; i < s->n_act; i++)
 		ensure_pipeline(s, s->act[i].n->u.apipe, &s->act[i]);
@@ -1064,6 +1065,12 @@ commit(struct hsess *s, struct thash *out)
 	for (i = 0; i < s->n_der; i++)
 		thash_put(out, s->der[i].name, strlen(s->der[i].name),
 		    s->der[i].t);
+	ns.over = out;
+	ns.base = NULL;
+	for (i = 0; i < out->cap; i++) {
+		if (out->e[i].key != NULL)
+			tnode_resolve(((struct ttree *)out->e[i].val)->root, &ns);
+	}
 }
 
 static void

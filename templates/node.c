@@ -263,3 +263,30 @@ tnode_copy(struct tarena *a, const struct tnode *n, const struct ttree *tr)
 		return NULL;
 	return c;
 }
+
+void
+tnode_resolve(struct tnode *n, const struct tns *ns)
+{
+	size_t	i;
+
+	if (n == NULL)
+		return;
+	switch (n->type) {
+	case TN_LIST:
+		for (i = 0; i < n->u.list.n; i++)
+			tnode_resolve(n->u.list.v[i], ns);
+		break;
+	case TN_IF:
+	case TN_RANGE:
+	case TN_WITH:
+		tnode_resolve(n->u.br.list, ns);
+		tnode_resolve(n->u.br.elist, ns);
+		break;
+	case TN_TEMPLATE:
+		n->u.tmpl.res = n->u.tmpl.name[0] == '\0' ? NULL :
+		    tns_lookup(ns, n->u.tmpl.name);
+		break;
+	default:
+		break;
+	}
+}

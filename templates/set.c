@@ -42,6 +42,7 @@ struct field {
 	const struct ttree	*root;		/* the text itself ("") */
 	struct thash		 escaped;	/* html: name -> escaped tree */
 	const struct ttree	*entry;		/* html: escaped root */
+	bool			 shadows;	/* defines besides its root */
 	char			*err;		/* parse or escape error */
 	char			 where[96];
 };
@@ -131,6 +132,20 @@ associate(struct thash *h, struct ttree *t)
 	thash_put(h, t->name, strlen(t->name), t);
 }
 
+/* Binds {{template}} calls of the set's templates to their callees. */
+static void
+resolve_all(struct tmpl_set *ts)
+{
+	struct tns	ns = { NULL, &ts->trees };
+	size_t		i;
+
+	for (i = 0; i < ts->trees.cap; i++) {
+		if (ts->trees.e[i].key != NULL)
+			tnode_resolve(((struct ttree *)ts->trees.e[i].val)->root,
+			    &ns);
+	}
+}
+
 int
 tmpl_set_add_text(struct tmpl_set *ts, const char *name, const char *text,
     size_t len, struct ad_err *err)
@@ -153,6 +168,7 @@ tmpl_set_add_text(struct tmpl_set *ts, const char *name, const char *text,
 	buf_release(&msg);
 	for (i = 0; i < n; i++)
 		associate(&ts->trees, trees[i]);
+	resolve_all(ts);
 	cache_flush(ts);
 	return 0;
 }
@@ -232,11 +248,15 @@ field_build(const struct tmpl_set *ts, const char *text, size_t len,
 	for (i = 0; i < n; i++) {
 		if (trees[i]->name[0] == '\0')
 			f->root = trees[i];
+		else if (!tnode_is_empty(trees[i]->root))
+			f->shadows = true;
 		associate(&f->over, trees[i]);
 	}
+	ns.over = &f->over;
+	ns.base = &ts->trees;
+	for (i = 0; i < n; i++)
+		tnode_resolve(trees[i]->root, &ns);
 	if (html) {
-		ns.over = &f->over;
-		ns.base = &ts->trees;
 		if (thtml_escape(f->root, &ns, &f->ar, &f->escaped, &f->entry,
 		    &msg) != 0)
 			f->err = xstrdup(buf_str(&msg));
@@ -316,6 +336,7 @@ exec_field(const struct tmpl_set *ts, const char *text,
 	env.ns = &ns;
 	env.lim = &ts->lim;
 	env.html = html;
+	env.resolved = html || !f->shadows;
 	buf_init(&e, 4096);
 	rc = texec(&env, html ? f->entry : f->root, tmpl_data_dot(d), out, &e);
 	if (rc != 0)

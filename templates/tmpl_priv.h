@@ -366,6 +366,7 @@ enum tn_type {
 };
 
 struct ttree;
+struct tns;
 
 struct tnumber {
 	bool		is_int, is_uint, is_float, is_complex;
@@ -394,6 +395,7 @@ struct tnode {
 		struct {
 			const char	*name;
 			struct tnode	*pipe;		/* may be NULL */
+			const struct ttree *res;	/* resolved callee */
 		}			 tmpl;		/* TEMPLATE */
 		struct {
 			struct tnode	**decl, **cmds;
@@ -445,6 +447,12 @@ bool	tnode_is_empty(const struct tnode *n);
 int	tnode_string(struct buf *b, const struct tnode *n);
 /* Tree.ErrorContext's location: "name:line:col". */
 int	tnode_location(struct buf *b, const struct tnode *n);
+/*
+ * Sets each {{template}} node's resolved callee (tns_lookup in ns); a
+ * call of "" is left to execution time.  Load time only: nodes may be
+ * shared by executions afterwards.
+ */
+void	tnode_resolve(struct tnode *n, const struct tns *ns);
 /* Deep copy into a (html/template derives copies of trees). */
 struct tnode *tnode_copy(struct tarena *a, const struct tnode *n,
 	    const struct ttree *tr);
@@ -490,6 +498,7 @@ struct tenv {
 	const struct tns	*ns;
 	const struct tlimits	*lim;
 	bool			 html;
+	bool			 resolved;	/* trust tmpl.res */
 	bool			 has_now;
 	int64_t			 now_ns;	/* for tests: fixed now() */
 };
