@@ -442,8 +442,8 @@ tmpl_data_from_json(const char *json, size_t len, struct ad_err *err)
 		if (err != NULL)
 			snprintf(err->msg, sizeof(err->msg), "json: cannot "
 			    "unmarshal %s into Go value of type template.Data",
-			    json_is_array(root) ? "array" : json_is_string(root) ?
-			    "string" : "number");
+			    json_is_array(root) ? "array" :
+			    json_is_string(root) ? "string" : "number");
 	}
 	for (i = 0; rc == 0 && json_is_object(root) && i < TD_NFIELDS; i++) {
 		v = jfield(root, data_keys[i]);

@@ -1211,7 +1211,8 @@ int_from_arg(const struct tval *a, size_t na, size_t *argnum, int *num)
 			isint = (int64_t)*num == v->u.i;
 		} else if (v->t != NULL && v->t->kind == TK_UINT) {
 			*num = (int)v->u.u;
-			isint = (int64_t)v->u.u >= 0 && (uint64_t)*num == v->u.u;
+			isint = (int64_t)v->u.u >= 0 &&
+			    (uint64_t)*num == v->u.u;
 		}
 		(*argnum)++;
 		if (too_large(*num)) {

@@ -217,7 +217,8 @@ index_one(struct xstate *x, struct tval *item, const struct tval *idx)
 		return 0;
 	case TK_MAP:
 		if (idx->t == NULL || idx->t->kind == TK_IFACE)
-			return xfail(x, "value is nil; should be of type string");
+			return xfail(x, "value is nil; should be of type "
+			    "string");
 		if (!tv_assignable(idx->t, &tt_string))
 			return xfail(x, "value has type %s; should be string",
 			    idx->t->name);
@@ -272,9 +273,11 @@ f_slice(ARGS)
 			return -1;
 	}
 	if (idx[0] > idx[1])
-		return xfail(x, "invalid slice index: %zu > %zu", idx[0], idx[1]);
+		return xfail(x, "invalid slice index: %zu > %zu", idx[0],
+		    idx[1]);
 	if (argc - 1 == 3 && idx[1] > idx[2])
-		return xfail(x, "invalid slice index: %zu > %zu", idx[1], idx[2]);
+		return xfail(x, "invalid slice index: %zu > %zu", idx[1],
+		    idx[2]);
 	if (item.t->kind == TK_STRING) {
 		item.u.s.p += idx[0];
 		item.u.s.n = idx[1] - idx[0];
@@ -327,7 +330,8 @@ basic_kind(const struct tval *v)
 static bool
 str_eq(const struct tval *a, const struct tval *b)
 {
-	return a->u.s.n == b->u.s.n && memcmp(a->u.s.p, b->u.s.p, a->u.s.n) == 0;
+	return a->u.s.n == b->u.s.n &&
+	    memcmp(a->u.s.p, b->u.s.p, a->u.s.n) == 0;
 }
 
 static bool
@@ -821,7 +825,8 @@ f_re_replace_all(ARGS)
 	rc = tre_replace_all(argv[0].u.s.p, argv[0].u.s.n, argv[1].u.s.p,
 	    argv[1].u.s.n, argv[2].u.s.p, argv[2].u.s.n, &b, &err);
 	if (rc != 0) {
-		rc = buf_len(&err) > 0 ? xfail(x, "%s", buf_str(&err)) : xoom(x);
+		rc = buf_len(&err) > 0 ? xfail(x, "%s", buf_str(&err)) :
+		    xoom(x);
 		buf_release(&b);
 		buf_release(&err);
 		return rc;
@@ -982,7 +987,8 @@ b64decode(const unsigned char *s, size_t n, struct buf *b, size_t *bad)
 				return -1;
 			}
 			if (j == 2) {
-				while (si < n && (s[si] == '\n' || s[si] == '\r'))
+				while (si < n && (s[si] == '\n' ||
+				    s[si] == '\r'))
 					si++;
 				if (si == n) {
 					*bad = n;

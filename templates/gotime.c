@@ -473,7 +473,8 @@ tz_rule_lookup(const char *s, int64_t last, int64_t sec, struct zinfo *z,
 		stddst = dstdst; dstdst = td;
 	}
 	if (ysec < s1)
-		*z = (struct zinfo){ stdn, stdoff, ystart, s1 + ystart, stddst };
+		*z = (struct zinfo){ stdn, stdoff, ystart, s1 + ystart,
+		    stddst };
 	else if (ysec >= s2)
 		*z = (struct zinfo){ stdn, stdoff, s2 + ystart,
 		    ystart + 365 * SEC_PER_DAY, stddst };
@@ -515,7 +516,8 @@ loc_lookup(const struct gloc *l, int64_t sec, struct zinfo *z,
 	const struct gzone	*zn;
 
 	if (l->fixed) {
-		*z = (struct zinfo){ l->fz.abbr, l->fz.off, ALPHA, OMEGA, false };
+		*z = (struct zinfo){ l->fz.abbr, l->fz.off, ALPHA, OMEGA,
+		    false };
 		return;
 	}
 	if (l->nzones == 0) {
@@ -887,35 +889,56 @@ chunk_tz(const char *l, size_t n, size_t i, struct chunk *c)
 	return false;
 }
 
-static bool
-chunk_at(const char *l, size_t n, size_t i, struct chunk *c)
+/* January, Jan, Monday, Mon, MST. */
+static void
+chunk_word(const char *l, size_t n, size_t i, struct chunk *c)
+{
+	bool	lower_next = n > i + 3 && l[i + 3] >= 'a' && l[i + 3] <= 'z';
+
+	if (has(l, n, i, "January")) {
+		c->std = STD_LONG_MONTH;
+		c->len = 7;
+	} else if (has(l, n, i, "Jan") && !lower_next) {
+		c->std = STD_MONTH;
+		c->len = 3;
+	} else if (has(l, n, i, "Monday")) {
+		c->std = STD_LONG_WEEKDAY;
+		c->len = 6;
+	} else if (has(l, n, i, "Mon") && !lower_next) {
+		c->std = STD_WEEKDAY;
+		c->len = 3;
+	} else if (has(l, n, i, "MST")) {
+		c->std = STD_TZ;
+		c->len = 3;
+	}
+}
+
+/* .000 .999 ,000 ,999: fractional seconds, if all digits. */
+static void
+chunk_frac(const char *l, size_t n, size_t i, struct chunk *c)
 {
 	size_t	j;
 
+	if (!(n > i + 1 && (l[i + 1] == '0' || l[i + 1] == '9')))
+		return;
+	for (j = i + 1; j < n && l[j] == l[i + 1]; j++)
+		;
+	if (j < n && l[j] >= '0' && l[j] <= '9')
+		return;
+	c->std = l[i + 1] == '0' ? STD_FRAC0 : STD_FRAC9;
+	c->ndig = (int)((j - i - 1) & 0xfff);
+	c->sep = l[i];
+	c->len = j - i;
+}
+
+static bool
+chunk_at(const char *l, size_t n, size_t i, struct chunk *c)
+{
 	c->len = 0;
 	switch (l[i]) {
 	case 'J':
-		if (has(l, n, i, "January")) {
-			c->std = STD_LONG_MONTH;
-			c->len = 7;
-		} else if (has(l, n, i, "Jan") && !(n > i + 3 &&
-		    l[i + 3] >= 'a' && l[i + 3] <= 'z')) {
-			c->std = STD_MONTH;
-			c->len = 3;
-		}
-		break;
 	case 'M':
-		if (has(l, n, i, "Monday")) {
-			c->std = STD_LONG_WEEKDAY;
-			c->len = 6;
-		} else if (has(l, n, i, "Mon") && !(n > i + 3 &&
-		    l[i + 3] >= 'a' && l[i + 3] <= 'z')) {
-			c->std = STD_WEEKDAY;
-			c->len = 3;
-		} else if (has(l, n, i, "MST")) {
-			c->std = STD_TZ;
-			c->len = 3;
-		}
+		chunk_word(l, n, i, c);
 		break;
 	case '0':
 		if (n > i + 1 && l[i + 1] >= '1' && l[i + 1] <= '6') {
@@ -979,17 +1002,7 @@ chunk_at(const char *l, size_t n, size_t i, struct chunk *c)
 		break;
 	case '.':
 	case ',':
-		if (n > i + 1 && (l[i + 1] == '0' || l[i + 1] == '9')) {
-			for (j = i + 1; j < n && l[j] == l[i + 1]; j++)
-				;
-			if (!(j < n && l[j] >= '0' && l[j] <= '9')) {
-				c->std = l[i + 1] == '0' ? STD_FRAC0 :
-				    STD_FRAC9;
-				c->ndig = (int)((j - i - 1) & 0xfff);
-				c->sep = l[i];
-				c->len = j - i;
-			}
-		}
+		chunk_frac(l, n, i, c);
 		break;
 	}
 	if (c->len == 0)
@@ -1224,8 +1237,9 @@ gtime_gostring(struct buf *b, const struct gtime *t)
 	gtime_civil(&u, &cv);
 	buf_addstr(b, "time.Date(");
 	append_int(b, cv.year, 0);
-	buf_addf(b, ", time.%s, %d, %d, %d, %d, %d, ", long_months[cv.month - 1],
-	    cv.day, cv.hour, cv.min, cv.sec, t->nsec);
+	buf_addf(b, ", time.%s, %d, %d, %d, %d, %d, ",
+	    long_months[cv.month - 1], cv.day, cv.hour, cv.min, cv.sec,
+	    t->nsec);
 	if (t->loc == NULL || t->loc == &utc_loc)
 		buf_addstr(b, "time.UTC");
 	else if (t->loc == &local_loc)
@@ -1521,12 +1535,10 @@ parse_tz_num(struct pstate *p, int std, struct pres *r)
 	return 0;
 }
 
+/* Go's parse, the date elements. */
 static int
-parse_elem(struct pstate *p, const struct chunk *c, const char *rest,
-    size_t rn, struct pres *r)
+parse_date(struct pstate *p, const struct chunk *c, struct pres *r)
 {
-	static const char *const ampm[] = { "AM", "PM" };
-	struct chunk	next;
 	size_t		k;
 	int		tmp;
 
@@ -1578,6 +1590,21 @@ parse_elem(struct pstate *p, const struct chunk *c, const char *rest,
 				padv(p, 1);
 		}
 		return getnum3(p, c->std == STD_ZERO_YDAY, &r->yday);
+	default:
+		return -1;
+	}
+}
+
+/* Go's parse, the clock elements. */
+static int
+parse_clock(struct pstate *p, const struct chunk *c, const char *rest,
+    size_t rn, struct pres *r)
+{
+	static const char *const ampm[] = { "AM", "PM" };
+	struct chunk	next;
+	size_t		k;
+
+	switch (c->std) {
 	case STD_HOUR:
 		if (getnum(p, false, &r->hour) != 0)
 			return -1;
@@ -1624,12 +1651,30 @@ parse_elem(struct pstate *p, const struct chunk *c, const char *rest,
 			return -1;
 		if (memcmp(p->v, c->std == STD_PM ? ampm[1] : "pm", 2) == 0)
 			r->pm = true;
-		else if (memcmp(p->v, c->std == STD_PM ? ampm[0] : "am", 2) == 0)
+		else if (memcmp(p->v, c->std == STD_PM ? ampm[0] : "am",
+		    2) == 0)
 			r->am = true;
 		else
 			return -1;
 		padv(p, 2);
 		return 0;
+	default:
+		return -1;
+	}
+}
+
+static int
+parse_elem(struct pstate *p, const struct chunk *c, const char *rest,
+    size_t rn, struct pres *r)
+{
+	size_t		k;
+
+	if (c->std < STD_HOUR || c->std == STD_LONG_YEAR ||
+	    c->std == STD_YEAR)
+		return parse_date(p, c, r);
+	if (c->std < STD_TZ)
+		return parse_clock(p, c, rest, rn, r);
+	switch (c->std) {
 	case STD_TZ:
 		if (p->n >= 3 && memcmp(p->v, "UTC", 3) == 0) {
 			r->utc = true;
@@ -1831,7 +1876,8 @@ gtime_parse(const char *layout, size_t ln, const char *s, size_t sn,
 		if (r.range != NULL) {
 			char msg[64];
 
-			snprintf(msg, sizeof(msg), ": %s out of range", r.range);
+			snprintf(msg, sizeof(msg), ": %s out of range",
+			    r.range);
 			return parse_error(err, layout, ln, s, sn, NULL, 0,
 			    NULL, 0, msg);
 		}

@@ -79,7 +79,8 @@ herr_string(struct buf *b, const struct herr *e)
 		tnode_location(b, e->node);
 		buf_addf(b, ": %s", e->desc);
 	} else if (e->line != 0)
-		buf_addf(b, "html/template:%s:%d: %s", e->name, e->line, e->desc);
+		buf_addf(b, "html/template:%s:%d: %s", e->name, e->line,
+		    e->desc);
 	else if (e->name[0] != '\0')
 		buf_addf(b, "html/template:%s: %s", e->name, e->desc);
 	else
@@ -233,7 +234,8 @@ hcss_decode(struct buf *b, const char *s, size_t n)
 				;
 			r = 0;
 			for (k = i + 1; k < j; k++)
-				r = r << 4 | (uint32_t)hexv((unsigned char)s[k]);
+				r = r << 4 |
+				    (uint32_t)hexv((unsigned char)s[k]);
 			if (r > 0x10ffff) {
 				r /= 16;
 				j--;
@@ -365,7 +367,8 @@ hjs_is_type(const char *s, size_t n)
 	if (b - a >= sizeof(buf))
 		return false;
 	for (i = a; i < b; i++)
-		buf[k++] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] | 32 : s[i]);
+		buf[k++] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] | 32 :
+		    s[i]);
 	buf[k] = '\0';
 	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
 		if (strcmp(types[i], buf) == 0)
@@ -680,7 +683,8 @@ index_tag_end(const char *s, size_t n, const char *tag)
 			if (q == tl) {
 				s += tl;
 				n -= tl;
-				if (n > 0 && memchr("> \t\n\f/", s[0], 5) != NULL)
+				if (n > 0 &&
+				    memchr("> \t\n\f/", s[0], 5) != NULL)
 					return (long)(res + i);
 				res += tl;
 			}

@@ -274,7 +274,8 @@ escape_action(struct hsess *s, struct hctx c, struct tnode *n)
 			/* FALLTHROUGH */
 		case UP_PREQUERY:
 			ed.esc[ed.nesc++] = c.state == ST_CSSDQSTR ||
-			    c.state == ST_CSSSQSTR ? "_html_template_cssescaper" :
+			    c.state == ST_CSSSQSTR ?
+			    "_html_template_cssescaper" :
 			    "_html_template_urlnormalizer";
 			break;
 		case UP_QUERYORFRAG:
@@ -1069,7 +1070,8 @@ commit(struct hsess *s, struct thash *out)
 	ns.base = NULL;
 	for (i = 0; i < out->cap; i++) {
 		if (out->e[i].key != NULL)
-			tnode_resolve(((struct ttree *)out->e[i].val)->root, &ns);
+			tnode_resolve(((struct ttree *)out->e[i].val)->root,
+			    &ns);
 	}
 }
 

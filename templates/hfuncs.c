@@ -148,7 +148,8 @@ hhtml_unescape(struct buf *b, const char *s, size_t n)
 
 				if (c >= '0' && c <= '9')
 					d = c - '0';
-				else if (hex && (c | 32) >= 'a' && (c | 32) <= 'f')
+				else if (hex && (c | 32) >= 'a' &&
+				    (c | 32) <= 'f')
 					d = (c | 32) - 'a' + 10;
 				else
 					break;
@@ -447,7 +448,8 @@ process_url(struct buf *b, const char *s, size_t n, bool norm)
 		case '-': case '.': case '_': case '~':
 			continue;
 		case '%':
-			if (norm && i + 2 < n && hexdig((unsigned char)s[i + 1]) &&
+			if (norm && i + 2 < n &&
+			    hexdig((unsigned char)s[i + 1]) &&
 			    hexdig((unsigned char)s[i + 2]))
 				continue;
 			break;

@@ -604,7 +604,8 @@ simplify_complex(struct tnumber *n)
 	if (n->is_float) {
 		n->f = n->re;
 		n->is_int = n->f >= -9.2233720368547758e18 &&
-		    n->f < 9.2233720368547758e18 && (double)(int64_t)n->f == n->f;
+		    n->f < 9.2233720368547758e18 &&
+		    (double)(int64_t)n->f == n->f;
 		if (n->is_int)
 			n->i = (int64_t)n->f;
 		n->is_uint = n->f >= 0 && n->f < 1.8446744073709552e19 &&

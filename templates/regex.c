@@ -425,7 +425,9 @@ rx_backslash(struct rx *r, size_t i)
 		case 'Q': {
 			const char	*e = memmem(s + i + 2, n - i - 2, "\\E",
 					    2);
-			size_t		 end = e != NULL ? (size_t)(e - s) : n, q;
+			size_t		 q, end;
+
+			end = e != NULL ? (size_t)(e - s) : n;
 
 			for (q = i + 2; q < end; q += (size_t)k) {
 				k = (int)tu_decode(s + q, end - q, &c);
@@ -726,7 +728,8 @@ expand(struct rcode *rc, struct buf *out, const char *t, size_t tn,
 		tn -= used;
 		if (num < 0)
 			num = group_by_name(rc, ov, ng, name, nlen);
-		if (num >= 0 && (uint32_t)num < ng && ov[2 * num] != PCRE2_UNSET)
+		if (num >= 0 && (uint32_t)num < ng &&
+		    ov[2 * num] != PCRE2_UNSET)
 			rc2 |= buf_add(out, src + ov[2 * num],
 			    ov[2 * num + 1] - ov[2 * num]);
 	}

@@ -141,8 +141,8 @@ resolve_all(struct tmpl_set *ts)
 
 	for (i = 0; i < ts->trees.cap; i++) {
 		if (ts->trees.e[i].key != NULL)
-			tnode_resolve(((struct ttree *)ts->trees.e[i].val)->root,
-			    &ns);
+			tnode_resolve(
+			    ((struct ttree *)ts->trees.e[i].val)->root, &ns);
 	}
 }
 

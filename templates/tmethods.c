@@ -219,8 +219,10 @@ m_iszero(ARGS)
 static int64_t
 time_rem(const struct gtime *t, int64_t d)
 {
-	__int128	abs = (__int128)(t->sec - GT_ZERO_SEC) * AD_SEC + t->nsec;
-	__int128	r = abs % d;
+	__int128	abs, r;
+
+	abs = (__int128)(t->sec - GT_ZERO_SEC) * AD_SEC + t->nsec;
+	r = abs % d;
 
 	if (r < 0)
 		r += d;

@@ -35,7 +35,7 @@ struct tarena {
 	struct tarena_chunk	*chunks;
 	char			*cur;
 	size_t			 left;
-	size_t			 used;		/* bytes charged to the budget */
+	size_t			 used;		/* charged to the budget */
 	size_t			 cap;
 };
 
@@ -73,7 +73,7 @@ struct ttype {
 	bool			 stringer;	/* fmt uses its String() */
 	uint8_t			 bits;		/* integer width */
 	const struct tfunc	*methods;	/* NULL-name terminated */
-	const char *const	*fields;	/* struct fields, NULL-terminated */
+	const char *const	*fields;	/* NULL-terminated */
 	const struct ttype *const *ftypes;	/* their types */
 };
 
@@ -88,7 +88,7 @@ struct gtime;
 struct gloc;
 
 struct tval {
-	const struct ttype	*t;		/* NULL: Go's zero reflect.Value */
+	const struct ttype	*t;		/* NULL: invalid Value */
 	union {
 		bool			 b;
 		int64_t			 i;

@@ -371,7 +371,8 @@ kv_order(const struct tmap *m, size_t *order)
 	size_t	i, k = 0, an = (size_t)-1;
 
 	for (i = 0; m != NULL && i < m->n; i++) {
-		if (m->e[i].k.n == 9 && memcmp(m->e[i].k.p, "alertname", 9) == 0)
+		if (m->e[i].k.n == 9 &&
+		    memcmp(m->e[i].k.p, "alertname", 9) == 0)
 			an = i;
 	}
 	if (an != (size_t)-1)
