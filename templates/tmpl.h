@@ -15,6 +15,9 @@
  * context of the set, then executes it on a tmpl_data with
  * missingkey=zero.  Each distinct field text is parsed (and, for HTML,
  * escaped) once and cached in the set.  An empty text renders as "".
+ * Alertmanager 0.25 renders these fields as HTML (tmpl_exec_html): the
+ * email `html` body, pushover's `message` when `html: true`, telegram's
+ * `message` when `parse_mode: HTML`; every other field as text.
  *
  * Error messages are Go's ("template: :1:5: executing \"\" at <.Foo>:
  * can't evaluate field Foo in type *template.Data"); ad_err.where holds
