@@ -631,10 +631,8 @@ fail:
 /* ----------------------------------------------------------------- JS --- */
 
 static const char *
-js_repl(uint32_t r, int tbl)
+js_repl(uint32_t r, int tbl, char low[8])
 {
-	static char	low[8];
-
 	if (r < 0x20) {
 		switch (r) {
 		case '\t': return "\\t";
@@ -643,7 +641,7 @@ js_repl(uint32_t r, int tbl)
 		case '\r': return "\\r";
 		case '\v': return "\\u000b";
 		}
-		snprintf(low, sizeof(low), "\\u%04x", r);
+		snprintf(low, 8, "\\u%04x", r);
 		return low;
 	}
 	switch (r) {
@@ -686,13 +684,14 @@ js_replace(struct buf *b, const char *s, size_t n, int tbl)
 	size_t		i = 0, w, written = 0;
 	uint32_t	r;
 	const char	*rep;
+	char		low[8];
 
 	while (i < n) {
 		w = tu_decode(s + i, n - i, &r);
 		if (w == 1 && r == 0xfffd && (unsigned char)s[i] >= 0x80)
 			rep = NULL;
 		else
-			rep = js_repl(r, tbl);
+			rep = js_repl(r, tbl, low);
 		if (rep != NULL) {
 			buf_add(b, s + written, i - written);
 			buf_addstr(b, rep);
