@@ -327,7 +327,7 @@ float_digits(double f, int n, char *d, int *dp)
 		if (tmp[i] != '.')
 			d[k++] = tmp[i];
 	}
-	e = atoi(tmp + i + 1);
+	e = (int)strtol(tmp + i + 1, NULL, 10);
 	while (k > 1 && d[k - 1] == '0')
 		k--;
 	d[k] = '\0';

@@ -1800,7 +1800,7 @@ parse_finish(struct pres *r, const struct gloc *loc, struct tarena *a,
 			return 0;
 		}
 		off = strncmp(r->zname, "GMT", 3) == 0 ?
-		    atoi(r->zname + 3) * 3600 : 0;
+		    (int)strtol(r->zname + 3, NULL, 10) * 3600 : 0;
 	}
 	fz = gloc_fixed(a, r->zname, off);
 	if (fz == NULL)

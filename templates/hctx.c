@@ -168,10 +168,11 @@ hattr_type(const char *name, size_t n)
 	const char	*colon;
 	size_t		 i;
 
+	colon = memchr(name, ':', n);
 	if (n >= 5 && memcmp(name, "data-", 5) == 0) {
 		name += 5;
 		n -= 5;
-	} else if ((colon = memchr(name, ':', n)) != NULL) {
+	} else if (colon != NULL) {
 		if (colon - name == 5 && memcmp(name, "xmlns", 5) == 0)
 			return CT_URL;
 		n -= (size_t)(colon - name) + 1;
