@@ -27,8 +27,8 @@
 #define CACHE_MAX	4096
 
 const struct tmpl_limits tmpl_default_limits = {
-	.max_output = (size_t)32 << 20,
-	.max_memory = (size_t)128 << 20,
+	.max_output = (size_t)64 << 20,
+	.max_memory = (size_t)256 << 20,
 	.max_depth = 1000,
 	.max_steps = 100000000,
 };

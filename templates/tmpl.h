@@ -47,7 +47,8 @@ struct tmpl_limits {
 	uint64_t	max_steps;	/* nodes evaluated by one execution */
 };
 
-/* 32 MiB output, 128 MiB memory, depth 1000, 100M steps. */
+/* 64 MiB output, 256 MiB memory, depth 1000, 100M steps: a group of
+ * 10,000 alerts renders the default e-mail (27 MB) well within them. */
 extern const struct tmpl_limits tmpl_default_limits;
 
 /* The default templates only; NULL (err set) only if they fail to parse. */
