@@ -42,6 +42,7 @@ struct xstate {
 	struct tarena		 ar;
 	char			 fnerr[1024];
 	bool			 failed;
+	struct tre_cache	*recache;
 };
 
 enum { W_OK = 0, W_ERR = -1, W_BREAK = 1, W_CONTINUE = 2 };
@@ -116,6 +117,12 @@ struct tarena *
 xarena(struct xstate *x)
 {
 	return &x->ar;
+}
+
+struct tre_cache **
+xrecache(struct xstate *x)
+{
+	return &x->recache;
 }
 
 void
@@ -998,6 +1005,7 @@ texec(const struct tenv *env, const struct ttree *t, const struct tval *dot,
 	else
 		rc = walk(&x, dot, t->root);
 	free(x.vars);
+	tre_cache_free(x.recache);
 	tarena_release(&x.ar);
 	return rc == W_ERR || x.failed ? -1 : 0;
 }

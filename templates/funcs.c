@@ -802,8 +802,8 @@ f_match(ARGS)
 
 	UNUSED;
 	buf_init(&err, 512);
-	rc = tre_match(argv[0].u.s.p, argv[0].u.s.n, argv[1].u.s.p,
-	    argv[1].u.s.n, &m, &err);
+	rc = tre_match(xrecache(x), argv[0].u.s.p, argv[0].u.s.n,
+	    argv[1].u.s.p, argv[1].u.s.n, &m, &err);
 	if (rc != 0)
 		xfail(x, "%s", buf_str(&err));
 	buf_release(&err);
@@ -822,8 +822,9 @@ f_re_replace_all(ARGS)
 	UNUSED;
 	xbuf_init(x, &b);
 	buf_init(&err, 512);
-	rc = tre_replace_all(argv[0].u.s.p, argv[0].u.s.n, argv[1].u.s.p,
-	    argv[1].u.s.n, argv[2].u.s.p, argv[2].u.s.n, &b, &err);
+	rc = tre_replace_all(xrecache(x), argv[0].u.s.p, argv[0].u.s.n,
+	    argv[1].u.s.p, argv[1].u.s.n, argv[2].u.s.p, argv[2].u.s.n, &b,
+	    &err);
 	if (rc != 0) {
 		rc = buf_len(&err) > 0 ? xfail(x, "%s", buf_str(&err)) :
 		    xoom(x);

@@ -1,19 +1,18 @@
 /*
- * Go's regexp for the template functions match and reReplaceAll, on
- * PCRE2.  The pattern is first checked against Go's RE2 syntax (Go 1.19
- * regexp/syntax: same errors and quoted fragments, "error parsing regexp:
- * missing closing ): `(`") and translated where PCRE2 differs:
+ * Go's regexp for the template functions match and reReplaceAll.
  *
- *	\s \S	Go: [\t\n\f\r ] (no \v); PCRE2's \s includes \v
- *	\v	Go: the VT character; PCRE2: vertical-space class
- *	\123	Go: octal; PCRE2 may read a backreference
- *	$	Go: end of text only (PCRE2_DOLLAR_ENDONLY)
- *
- * Constructs RE2 rejects (backreferences, lookaround, atomic groups,
- * possessive quantifiers, \Z \C \K ...) are errors.  Go's \d \w \s \b are
- * ASCII-only, as PCRE2's without UCP.  Known difference: an invalid UTF-8
- * byte in the subject matches nothing in PCRE2 (Go reads it as U+FFFD).
- * Matching is bounded (match and depth limits), where RE2 is linear time.
+ * match uses routing/regex (Go 1.19's RE2 parser over PCRE2, with Go's
+ * errors, invalid UTF-8 read as U+FFFD and a linear-time fallback).
+ * reReplaceAll needs match positions and groups, which routing/regex does
+ * not give: the pattern is checked with regex_check (Go's errors), then
+ * translated here for PCRE2 where the syntaxes differ (\s \S without \v,
+ * \v as the VT character, octal escapes, $ at the end of text only with
+ * PCRE2_DOLLAR_ENDONLY) and replaced with Go's ReplaceAllString rules
+ * (empty matches after a match are skipped, $1 ${1} $name ${name} $$).
+ * An invalid UTF-8 byte in the subject is read as U+FFFD, as in Go.
+ * Known difference: PCRE2's backtracking is bounded by a match limit
+ * ("regexp match limit exceeded") where RE2 is linear.  Compiled patterns are cached for the
+ * duration of one execution (struct tre_cache).
  */
 #include "templates/tmpl_priv.h"
 
@@ -23,7 +22,10 @@
 #include <string.h>
 
 #include "alertd/buf.h"
+#include "alertd/err.h"
 #include "alertd/utf8.h"
+#include "alertd/xmalloc.h"
+#include "routing/regex.h"
 
 #define RE_MATCH_LIMIT	2000000
 #define RE_DEPTH_LIMIT	10000
@@ -610,20 +612,85 @@ re_exec(struct rcode *rc, const char *s, size_t n, size_t start,
 	return -1;
 }
 
-int
-tre_match(const char *re, size_t rn, const char *s, size_t sn, bool *matched,
-    struct buf *err)
-{
-	struct rcode	rc;
-	int		r;
+#define TRE_CACHE_MAX	16
 
-	if (re_compile(re, rn, &rc, err) != 0)
-		return -1;
-	r = re_exec(&rc, s, sn, 0, err);
-	re_free(&rc);
-	if (r < 0)
-		return -1;
-	*matched = r == 1;
+struct tre_ent {
+	char		*pat;
+	size_t		 len;
+	struct regex	*go;		/* match */
+	struct rcode	 rc;		/* reReplaceAll */
+	bool		 has_rc;
+};
+
+struct tre_cache {
+	struct tre_ent	e[TRE_CACHE_MAX];
+	size_t		n, next;
+};
+
+void
+tre_cache_free(struct tre_cache *c)
+{
+	size_t	i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->n; i++) {
+		regex_unref(c->e[i].go);
+		if (c->e[i].has_rc)
+			re_free(&c->e[i].rc);
+		free(c->e[i].pat);
+	}
+	free(c);
+}
+
+static struct tre_ent *
+cache_slot(struct tre_cache **cp, const char *re, size_t rn)
+{
+	struct tre_cache	*c = *cp;
+	struct tre_ent		*e;
+	size_t			 i;
+
+	if (c == NULL) {
+		c = xcalloc(1, sizeof(*c));
+		*cp = c;
+	}
+	for (i = 0; i < c->n; i++) {
+		if (c->e[i].len == rn && memcmp(c->e[i].pat, re, rn) == 0)
+			return &c->e[i];
+	}
+	if (c->n < TRE_CACHE_MAX)
+		e = &c->e[c->n++];
+	else {
+		e = &c->e[c->next];
+		c->next = (c->next + 1) % TRE_CACHE_MAX;
+		regex_unref(e->go);
+		if (e->has_rc)
+			re_free(&e->rc);
+		free(e->pat);
+	}
+	memset(e, 0, sizeof(*e));
+	e->pat = xmemdup(re, rn + 1);
+	e->pat[rn] = '\0';
+	e->len = rn;
+	return e;
+}
+
+int
+tre_match(struct tre_cache **cache, const char *re, size_t rn, const char *s,
+    size_t sn, bool *matched, struct buf *err)
+{
+	struct tre_ent	*e = cache_slot(cache, re, rn);
+	struct ad_err	 ae;
+
+	if (e->go == NULL) {
+		e->go = regex_compile(re, rn, &ae);
+		if (e->go == NULL) {
+			buf_reset(err);
+			buf_addstr(err, ae.msg);
+			return -1;
+		}
+	}
+	*matched = regex_match(e->go, s, sn);
 	return 0;
 }
 
@@ -697,9 +764,16 @@ group_by_name(struct rcode *rc, const PCRE2_SIZE *ov, uint32_t ng,
 	return best;
 }
 
+/* Offset in the caller's string of offset o of the matched subject. */
+static size_t
+orig(const size_t *map, size_t o)
+{
+	return map != NULL ? map[o] : o;
+}
+
 static int
 expand(struct rcode *rc, struct buf *out, const char *t, size_t tn,
-    const char *src, const PCRE2_SIZE *ov, uint32_t ng)
+    const char *src, const size_t *map, const PCRE2_SIZE *ov, uint32_t ng)
 {
 	const char	*name;
 	size_t		 used, nlen;
@@ -730,64 +804,149 @@ expand(struct rcode *rc, struct buf *out, const char *t, size_t tn,
 			num = group_by_name(rc, ov, ng, name, nlen);
 		if (num >= 0 && (uint32_t)num < ng &&
 		    ov[2 * num] != PCRE2_UNSET)
-			rc2 |= buf_add(out, src + ov[2 * num],
-			    ov[2 * num + 1] - ov[2 * num]);
+			rc2 |= buf_add(out, src + orig(map, ov[2 * num]),
+			    orig(map, ov[2 * num + 1]) -
+			    orig(map, ov[2 * num]));
 	}
 	rc2 |= buf_add(out, t, tn);
 	return rc2;
 }
 
-int
-tre_replace_all(const char *re, size_t rn, const char *repl, size_t pn,
-    const char *s, size_t sn, struct buf *out, struct buf *err)
+/* regexp.MustCompile's panic text: Compile(`re`) or Compile("re"). */
+static void
+must_compile_error(const char *re, size_t rn, struct buf *err)
 {
-	struct rcode	 rc;
-	size_t		 last = 0, pos = 0, w;
-	PCRE2_SIZE	*ov;
-	uint32_t	 ng, cp;
-	int		 r, res = 0;
+	struct buf	msg;
+	size_t		i;
+	bool		bq = utf8_valid(re, rn);
 
-	if (re_compile(re, rn, &rc, err) != 0) {
-		/* regexp.MustCompile panics; the executor reports it. */
-		struct buf	msg;
+	for (i = 0; i < rn && bq; i++) {
+		unsigned char c = (unsigned char)re[i];
 
-		buf_init(&msg, 2048);
-		buf_addstr(&msg, "regexp: Compile(");
+		if ((c < ' ' && c != '\t') || c == '`' || c == 0x7f)
+			bq = false;
+	}
+	if (bq && rn >= 3 && memmem(re, rn, "\xef\xbb\xbf", 3) != NULL)
+		bq = false;
+	buf_init(&msg, 4096);
+	buf_addstr(&msg, "regexp: Compile(");
+	if (bq) {
 		buf_addch(&msg, '`');
 		buf_add(&msg, re, rn);
-		buf_addstr(&msg, "`): ");
-		buf_add(&msg, buf_str(err), buf_len(err));
+		buf_addch(&msg, '`');
+	} else
+		buf_add_goquote(&msg, re, rn);
+	buf_addstr(&msg, "): ");
+	buf_add(&msg, buf_str(err), buf_len(err));
+	buf_reset(err);
+	buf_add(err, buf_str(&msg), buf_len(&msg));
+	buf_release(&msg);
+}
+
+static int
+replace_compile(struct tre_ent *e, struct buf *err)
+{
+	struct ad_err	ae;
+
+	if (e->has_rc)
+		return 0;
+	if (regex_check(e->pat, e->len, &ae) != 0) {
 		buf_reset(err);
-		buf_add(err, buf_str(&msg), buf_len(&msg));
-		buf_release(&msg);
+		buf_addstr(err, ae.msg);
+		must_compile_error(e->pat, e->len, err);
 		return -1;
 	}
-	ov = pcre2_get_ovector_pointer(rc.md);
-	ng = pcre2_get_ovector_count(rc.md);
-	while (pos <= sn) {
-		r = re_exec(&rc, s, sn, pos, err);
-		if (r < 0) {
-			res = -1;
-			break;
+	if (re_compile(e->pat, e->len, &e->rc, err) != 0) {
+		must_compile_error(e->pat, e->len, err);
+		return -1;
+	}
+	e->has_rc = true;
+	return 0;
+}
+
+/*
+ * Go reads an invalid UTF-8 byte as U+FFFD: match on a copy with the
+ * substitution, and map its offsets back to s.
+ */
+static char *
+substitute(const char *s, size_t n, size_t **mapp, size_t *tn)
+{
+	struct buf	 t;
+	size_t		*map, i = 0, w, k;
+	uint32_t	 r;
+
+	map = xcalloc(3 * n + 1, sizeof(*map));
+	buf_init(&t, BUF_NOCAP);
+	while (i < n) {
+		w = tu_decode(s + i, n - i, &r);
+		if (w == 1 && (unsigned char)s[i] >= 0x80) {
+			for (k = 0; k < 3; k++)
+				map[buf_len(&t) + k] = i;
+			buf_add(&t, "\xef\xbf\xbd", 3);
+		} else {
+			for (k = 0; k < w; k++)
+				map[buf_len(&t) + k] = i + k;
+			buf_add(&t, s + i, w);
 		}
+		i += w;
+	}
+	map[buf_len(&t)] = n;
+	*mapp = map;
+	return buf_detach(&t, tn);
+}
+
+static int
+replace_loop(struct rcode *rc, const char *repl, size_t pn, const char *s,
+    const char *t, size_t tn, const size_t *map, struct buf *out,
+    struct buf *err)
+{
+	PCRE2_SIZE	*ov = pcre2_get_ovector_pointer(rc->md);
+	uint32_t	 ng = pcre2_get_ovector_count(rc->md), cp;
+	size_t		 last = 0, pos = 0, w;
+	int		 r, res = 0;
+
+	while (pos <= tn && res == 0) {
+		r = re_exec(rc, t, tn, pos, err);
+		if (r < 0)
+			return -1;
 		if (r == 0)
 			break;
-		res |= buf_add(out, s + last, ov[0] - last);
+		res |= buf_add(out, s + orig(map, last),
+		    orig(map, ov[0]) - orig(map, last));
 		if (ov[1] > last || ov[0] == 0)
-			res |= expand(&rc, out, repl, pn, s, ov, ng);
+			res |= expand(rc, out, repl, pn, s, map, ov, ng);
 		last = ov[1];
-		w = pos < sn ? tu_decode(s + pos, sn - pos, &cp) : 0;
+		w = pos < tn ? tu_decode(t + pos, tn - pos, &cp) : 0;
 		if (pos + w > ov[1])
 			pos += w;
 		else if (pos + 1 > ov[1])
 			pos++;
 		else
 			pos = ov[1];
-		if (res != 0)
-			break;
 	}
 	if (res == 0)
-		res |= buf_add(out, s + last, sn - last);
-	re_free(&rc);
+		res |= buf_add(out, s + orig(map, last),
+		    orig(map, tn) - orig(map, last));
+	return res;
+}
+
+int
+tre_replace_all(struct tre_cache **cache, const char *re, size_t rn,
+    const char *repl, size_t pn, const char *s, size_t sn, struct buf *out,
+    struct buf *err)
+{
+	struct tre_ent	*e = cache_slot(cache, re, rn);
+	size_t		*map, tn;
+	char		*t;
+	int		 res;
+
+	if (replace_compile(e, err) != 0)
+		return -1;
+	if (utf8_valid(s, sn))
+		return replace_loop(&e->rc, repl, pn, s, s, sn, NULL, out, err);
+	t = substitute(s, sn, &map, &tn);
+	res = replace_loop(&e->rc, repl, pn, s, t, tn, map, out, err);
+	free(t);
+	free(map);
 	return res;
 }

@@ -544,13 +544,21 @@ int	tjson_marshal(struct buf *b, const struct tval *v, bool html_safe,
 
 /* ------------------------------------------------------------ regex --- */
 
+/* Compiled patterns of one execution. */
+struct tre_cache;
+void	tre_cache_free(struct tre_cache *c);	/* NULL is fine */
 /* regexp.MatchString; -1 with Go's "error parsing regexp: ..." in err. */
-int	tre_match(const char *re, size_t rn, const char *s, size_t sn,
-	    bool *matched, struct buf *err);
-/* regexp.MustCompile(re).ReplaceAllString(s, repl). */
-int	tre_replace_all(const char *re, size_t rn, const char *repl,
-	    size_t pn, const char *s, size_t sn, struct buf *out,
-	    struct buf *err);
+int	tre_match(struct tre_cache **c, const char *re, size_t rn,
+	    const char *s, size_t sn, bool *matched, struct buf *err);
+/*
+ * regexp.MustCompile(re).ReplaceAllString(s, repl); a bad pattern gives
+ * MustCompile's panic text ("regexp: Compile(`(`): error parsing ...").
+ */
+int	tre_replace_all(struct tre_cache **c, const char *re, size_t rn,
+	    const char *repl, size_t pn, const char *s, size_t sn,
+	    struct buf *out, struct buf *err);
+/* The execution's pattern cache. */
+struct tre_cache **xrecache(struct xstate *x);
 
 /* ------------------------------------------------------------- misc --- */
 
