@@ -73,6 +73,9 @@ $(BUILD)/obj/ui_assets.o: $(BUILD)/ui_assets.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
+# The default templates are embedded with .incbin (templates/embed.c).
+$(BUILD)/obj/templates/embed.o: templates/default.tmpl templates/email.tmpl
+
 $(BUILD)/libalertd.a: $(LIB_OBJS)
 	@rm -f $@
 	$(Q)$(AR) rcs $@ $^
