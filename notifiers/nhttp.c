@@ -82,6 +82,8 @@ tls_release(struct config_tls *t)
 	free(t->cert_file);
 	free(t->key_file);
 	free(t->server_name);
+	free(t->min_version);
+	free(t->max_version);
 }
 
 static void
@@ -217,29 +219,34 @@ add_header(struct curl_slist **hdrs, const char *name, const char *value)
 
 /* --------------------------------------------------------------- auth --- */
 
+/* A secret given inline or as a *_file, read per request as Go does. */
+static char *
+secret_value(const char *inline_value, const struct config_file *file,
+    const char *what, bool trim, struct ad_err *err)
+{
+	if (file != NULL && file->path != NULL && file->path[0] != '\0')
+		return nhttp_read_secret_file(file->path, what, err);
+	if (inline_value == NULL)
+		inline_value = "";
+	return trim ? trim_dup(inline_value, strlen(inline_value)) :
+	    xstrdup(inline_value);
+}
+
 static int
-basic_auth(const struct config_http *c, struct curl_slist **hdrs,
+basic_auth(const struct config_basic_auth *ba, struct curl_slist **hdrs,
     struct ad_err *err)
 {
 	struct buf	cred, b64;
 	char		*pw;
 
-	if (c->basic_auth_password_file != NULL &&
-	    c->basic_auth_password_file[0] != '\0') {
-		pw = nhttp_read_secret_file(c->basic_auth_password_file,
-		    "basic auth password", err);
-		if (pw == NULL)
-			return -1;
-	} else {
-		const char *p = c->basic_auth_password != NULL ?
-		    c->basic_auth_password : "";
-
-		pw = trim_dup(p, strlen(p));
-	}
+	/* basicAuthRoundTripper trims inline passwords too */
+	pw = secret_value(ba->password, &ba->password_file,
+	    "basic auth password", true, err);
+	if (pw == NULL)
+		return -1;
 	buf_init(&cred, BUF_NOCAP);
 	buf_init(&b64, BUF_NOCAP);
-	buf_addf(&cred, "%s:%s", c->basic_auth_username != NULL ?
-	    c->basic_auth_username : "", pw);
+	buf_addf(&cred, "%s:%s", ba->username != NULL ? ba->username : "", pw);
 	buf_addstr(&b64, "Basic ");
 	nhttp_base64(&b64, buf_str(&cred), buf_len(&cred));
 	add_header(hdrs, "Authorization", buf_str(&b64));
@@ -249,29 +256,26 @@ basic_auth(const struct config_http *c, struct curl_slist **hdrs,
 	return 0;
 }
 
-/* authorization or bearer_token: "<type> <credentials>" */
+/* authorization (and the folded bearer_token): "<type> <credentials>" */
 static int
-credentials(const char *type, const char *cred, const char *file,
+credentials(const char *type, const char *cred, const struct config_file *file,
     struct curl_slist **hdrs, struct ad_err *err)
 {
 	struct buf	v;
-	char		*fromfile = NULL;
+	char		*c;
 
-	if (cred == NULL || cred[0] == '\0') {
-		if (file == NULL || file[0] == '\0')
-			return 0;
-		fromfile = nhttp_read_secret_file(file,
-		    "authorization credentials", err);
-		if (fromfile == NULL)
-			return -1;
-		cred = fromfile;
-	}
+	if ((cred == NULL || cred[0] == '\0') &&
+	    (file == NULL || file->path == NULL || file->path[0] == '\0'))
+		return 0;
+	c = secret_value(cred, file, "authorization credentials", false, err);
+	if (c == NULL)
+		return -1;
 	buf_init(&v, BUF_NOCAP);
 	buf_addf(&v, "%s %s", type != NULL && type[0] != '\0' ? type :
-	    "Bearer", cred);
+	    "Bearer", c);
 	add_header(hdrs, "Authorization", buf_str(&v));
 	buf_release(&v);
-	free(fromfile);
+	free(c);
 	return 0;
 }
 
@@ -281,37 +285,36 @@ static int
 apply_auth(const struct config_http *c, struct curl_slist **hdrs,
     struct ad_err *err)
 {
-	if (c->has_basic_auth)
-		return basic_auth(c, hdrs, err);
+	if (c->basic_auth != NULL)
+		return basic_auth(c->basic_auth, hdrs, err);
 	if ((c->bearer_token != NULL && c->bearer_token[0] != '\0') ||
-	    (c->bearer_token_file != NULL && c->bearer_token_file[0] != '\0'))
+	    (c->bearer_token_file.path != NULL &&
+	    c->bearer_token_file.path[0] != '\0'))
 		return credentials("Bearer", c->bearer_token,
-		    c->bearer_token_file, hdrs, err);
-	if (c->has_authorization)
-		return credentials(c->authorization_type,
-		    c->authorization_credentials,
-		    c->authorization_credentials_file, hdrs, err);
+		    &c->bearer_token_file, hdrs, err);
+	if (c->authorization != NULL)
+		return credentials(c->authorization->type,
+		    c->authorization->credentials,
+		    &c->authorization->credentials_file, hdrs, err);
 	return 0;
 }
 
 /* ---------------------------------------------------------------- tls --- */
 
+/* "TLS10".."TLS13" (prometheus/common's TLSVersion names). */
 static long
-tls_version(int v, bool max)
+tls_version(const char *v, bool max)
 {
-	switch (v) {
-	case 0x0301:
+	if (v != NULL && strcmp(v, "TLS10") == 0)
 		return max ? CURL_SSLVERSION_MAX_TLSv1_0 : CURL_SSLVERSION_TLSv1_0;
-	case 0x0302:
+	if (v != NULL && strcmp(v, "TLS11") == 0)
 		return max ? CURL_SSLVERSION_MAX_TLSv1_1 : CURL_SSLVERSION_TLSv1_1;
-	case 0x0303:
+	if (v != NULL && strcmp(v, "TLS12") == 0)
 		return max ? CURL_SSLVERSION_MAX_TLSv1_2 : CURL_SSLVERSION_TLSv1_2;
-	case 0x0304:
+	if (v != NULL && strcmp(v, "TLS13") == 0)
 		return max ? CURL_SSLVERSION_MAX_TLSv1_3 : CURL_SSLVERSION_TLSv1_3;
-	default:
-		return max ? CURL_SSLVERSION_MAX_DEFAULT :
-		    CURL_SSLVERSION_TLSv1_2;
-	}
+	/* Go's client default minimum is TLS 1.2 */
+	return max ? CURL_SSLVERSION_MAX_DEFAULT : CURL_SSLVERSION_TLSv1_2;
 }
 
 static void
@@ -384,10 +387,10 @@ out:
 int
 nhttp_apply(struct nhttp *h, void *easy, const struct config_http *c,
     const char *url, bool has_auth, const char *oauth2_header,
-    struct curl_slist **hdrs, struct curl_slist **connect_to,
-    struct ad_err *err)
+    struct curl_slist *lists[NHTTP_LISTS], struct ad_err *err)
 {
 	CURL	*e = easy;
+	size_t	 i;
 
 	(void)h;
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -404,22 +407,33 @@ nhttp_apply(struct nhttp *h, void *easy, const struct config_http *c,
 		curl_easy_setopt(e, CURLOPT_URL, url);
 		return 0;
 	}
+	for (i = 0; i < c->n_proxy_connect_header; i++)
+		add_header(&lists[NHTTP_LIST_PROXY],
+		    c->proxy_connect_header[i].key,
+		    c->proxy_connect_header[i].value);
+	if (lists[NHTTP_LIST_PROXY] != NULL) {
+		curl_easy_setopt(e, CURLOPT_HEADEROPT, CURLHEADER_SEPARATE);
+		curl_easy_setopt(e, CURLOPT_PROXYHEADER,
+		    lists[NHTTP_LIST_PROXY]);
+	}
 	apply_tls(e, &c->tls);
 	if (c->tls.server_name != NULL && c->tls.server_name[0] != '\0') {
-		if (apply_server_name(e, url, c->tls.server_name, hdrs,
-		    connect_to) == -1)
+		if (apply_server_name(e, url, c->tls.server_name,
+		    &lists[NHTTP_LIST_HEADERS],
+		    &lists[NHTTP_LIST_CONNECT_TO]) == -1)
 			return ad_err_set(err, AD_EINVAL, "invalid url");
 	} else {
 		curl_easy_setopt(e, CURLOPT_URL, url);
 	}
 	if (has_auth)
 		return 0;
-	if (c->has_oauth2) {
+	if (c->oauth2 != NULL) {
 		if (oauth2_header != NULL)
-			add_header(hdrs, "Authorization", oauth2_header);
+			add_header(&lists[NHTTP_LIST_HEADERS], "Authorization",
+			    oauth2_header);
 		return 0;
 	}
-	return apply_auth(c, hdrs, err);
+	return apply_auth(c, &lists[NHTTP_LIST_HEADERS], err);
 }
 
 /* ------------------------------------------------------------- oauth2 --- */
@@ -431,16 +445,22 @@ key_add(struct buf *k, const char *s)
 	buf_addch(k, '\0');
 }
 
+static char *
+dup_or_null(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
 static void
 tls_copy(struct config_tls *dst, const struct config_tls *src)
 {
 	*dst = *src;
-	dst->ca_file = src->ca_file != NULL ? xstrdup(src->ca_file) : NULL;
-	dst->cert_file = src->cert_file != NULL ? xstrdup(src->cert_file) :
-	    NULL;
-	dst->key_file = src->key_file != NULL ? xstrdup(src->key_file) : NULL;
-	dst->server_name = src->server_name != NULL ?
-	    xstrdup(src->server_name) : NULL;
+	dst->ca_file = dup_or_null(src->ca_file);
+	dst->cert_file = dup_or_null(src->cert_file);
+	dst->key_file = dup_or_null(src->key_file);
+	dst->server_name = dup_or_null(src->server_name);
+	dst->min_version = dup_or_null(src->min_version);
+	dst->max_version = dup_or_null(src->max_version);
 }
 
 /* Go's url.Values.Encode of a set of pairs: sorted by key. */
@@ -455,21 +475,21 @@ kv_cmp(const void *a, const void *b)
 }
 
 static int
-form_build(const struct config_http *c, struct buf *form, struct ad_err *err)
+form_build(const struct config_oauth2 *c, struct buf *form, struct ad_err *err)
 {
 	struct kv	*v;
 	struct buf	 scope;
 	size_t		 n = 0, i, j;
 
-	v = xcalloc(c->n_oauth2_endpoint_params + 2, sizeof(*v));
+	v = xcalloc(c->n_endpoint_params + 2, sizeof(*v));
 	v[n++] = (struct kv){ "grant_type", "client_credentials" };
 	buf_init(&scope, BUF_NOCAP);
-	for (i = 0; i < c->n_oauth2_scopes; i++)
-		buf_addf(&scope, "%s%s", i > 0 ? " " : "", c->oauth2_scopes[i]);
-	if (c->n_oauth2_scopes > 0)
+	for (i = 0; i < c->n_scopes; i++)
+		buf_addf(&scope, "%s%s", i > 0 ? " " : "", c->scopes[i]);
+	if (c->n_scopes > 0)
 		v[n++] = (struct kv){ "scope", buf_str(&scope) };
-	for (i = 0; i < c->n_oauth2_endpoint_params; i++) {
-		const struct config_kv *p = &c->oauth2_endpoint_params[i];
+	for (i = 0; i < c->n_endpoint_params; i++) {
+		const struct config_kv *p = &c->endpoint_params[i];
 
 		for (j = 0; j < n; j++)
 			if (strcmp(v[j].k, p->key) == 0)
@@ -516,7 +536,7 @@ token_evict(struct nhttp *h)
 }
 
 static struct nhttp_token *
-token_new(struct nhttp *h, const struct config_http *c, struct buf *key,
+token_new(struct nhttp *h, const struct config_oauth2 *c, struct buf *key,
     char *secret, struct ad_err *err)
 {
 	struct nhttp_token	*t;
@@ -533,15 +553,12 @@ token_new(struct nhttp *h, const struct config_http *c, struct buf *key,
 		token_evict(h);
 	t = xcalloc(1, sizeof(*t));
 	t->key = buf_detach(key, &t->key_len);
-	t->url = xstrdup(c->oauth2_token_url != NULL ? c->oauth2_token_url :
-	    "");
-	t->client_id = xstrdup(c->oauth2_client_id != NULL ?
-	    c->oauth2_client_id : "");
+	t->url = xstrdup(c->token_url != NULL ? c->token_url : "");
+	t->client_id = xstrdup(c->client_id != NULL ? c->client_id : "");
 	t->secret = secret;
 	t->form = buf_detach(&form, NULL);
-	t->proxy_url = c->oauth2_proxy_url != NULL ?
-	    xstrdup(c->oauth2_proxy_url) : NULL;
-	tls_copy(&t->tls, &c->oauth2_tls);
+	t->proxy_url = dup_or_null(c->proxy_url);
+	tls_copy(&t->tls, &c->tls);
 	buf_init(&t->resp, NHTTP_TOKEN_BODY_MAX);
 	t->style = STYLE_PROBE;
 	for (s = h->styles; s != NULL; s = s->next)
@@ -554,42 +571,39 @@ token_new(struct nhttp *h, const struct config_http *c, struct buf *key,
 }
 
 struct nhttp_token *
-nhttp_token_lookup(struct nhttp *h, const struct config_http *c,
+nhttp_token_lookup(struct nhttp *h, const struct config_http *http,
     struct ad_err *err)
 {
-	struct nhttp_token	*t;
-	struct buf		 key;
-	char			*secret;
-	size_t			 i;
+	const struct config_oauth2	*c = http->oauth2;
+	struct nhttp_token		*t;
+	struct buf			 key;
+	char				*secret;
+	size_t				 i;
 
-	if (c->oauth2_client_secret_file != NULL &&
-	    c->oauth2_client_secret_file[0] != '\0') {
-		secret = nhttp_read_secret_file(c->oauth2_client_secret_file,
-		    "oauth2 client secret", err);
-		if (secret == NULL)
-			return NULL;
-	} else {
-		secret = xstrdup(c->oauth2_client_secret != NULL ?
-		    c->oauth2_client_secret : "");
-	}
+	/* oauth2RoundTripper reads the secret file on every request */
+	secret = secret_value(c->client_secret, &c->client_secret_file,
+	    "oauth2 client secret", false, err);
+	if (secret == NULL)
+		return NULL;
 	buf_init(&key, BUF_NOCAP);
-	key_add(&key, c->oauth2_token_url);
-	key_add(&key, c->oauth2_client_id);
+	key_add(&key, c->token_url);
+	key_add(&key, c->client_id);
 	key_add(&key, secret);
-	for (i = 0; i < c->n_oauth2_scopes; i++)
-		key_add(&key, c->oauth2_scopes[i]);
+	for (i = 0; i < c->n_scopes; i++)
+		key_add(&key, c->scopes[i]);
 	key_add(&key, "\x01");
-	for (i = 0; i < c->n_oauth2_endpoint_params; i++) {
-		key_add(&key, c->oauth2_endpoint_params[i].key);
-		key_add(&key, c->oauth2_endpoint_params[i].value);
+	for (i = 0; i < c->n_endpoint_params; i++) {
+		key_add(&key, c->endpoint_params[i].key);
+		key_add(&key, c->endpoint_params[i].value);
 	}
-	key_add(&key, c->oauth2_proxy_url);
-	key_add(&key, c->oauth2_tls.ca_file);
-	key_add(&key, c->oauth2_tls.cert_file);
-	key_add(&key, c->oauth2_tls.key_file);
-	key_add(&key, c->oauth2_tls.server_name);
-	buf_addf(&key, "%d/%d/%d", c->oauth2_tls.insecure_skip_verify,
-	    c->oauth2_tls.min_version, c->oauth2_tls.max_version);
+	key_add(&key, c->proxy_url);
+	key_add(&key, c->tls.ca_file);
+	key_add(&key, c->tls.cert_file);
+	key_add(&key, c->tls.key_file);
+	key_add(&key, c->tls.server_name);
+	key_add(&key, c->tls.min_version);
+	key_add(&key, c->tls.max_version);
+	buf_addf(&key, "%d", c->tls.insecure_skip_verify);
 	for (t = h->tokens; t != NULL; t = t->next)
 		if (t->key_len == buf_len(&key) &&
 		    memcmp(t->key, buf_str(&key), t->key_len) == 0)

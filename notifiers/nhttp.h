@@ -42,20 +42,26 @@ struct nhttp	*nhttp_new(const char *user_agent);	/* copies it */
 void		 nhttp_free(struct nhttp *h);		/* NULL is fine */
 
 /*
+ * The curl_slists a transfer needs (they must outlive it; the caller
+ * frees them): request headers (the caller's first), CONNECT_TO, and
+ * headers for the proxy (proxy_connect_header).
+ */
+enum { NHTTP_LIST_HEADERS, NHTTP_LIST_CONNECT_TO, NHTTP_LIST_PROXY,
+	NHTTP_LISTS };
+
+/*
  * Sets on the easy handle every option that c (NULL: defaults) asks for
- * a request to url: TLS, proxy, redirects, HTTP version, and appends to
- * *hdrs the headers it needs (Authorization unless has_auth, Host for
- * server_name) and to *connect_to the CONNECT_TO entry of server_name;
- * both lists must outlive the transfer (the caller frees them).  oauth2_header is the "Bearer <token>" value to send when
- * c has oauth2 (from nhttp_token_header).  The URL itself is set here
- * (server_name may rewrite it).  Returns 0, or -1 with err (a secret
- * file that cannot be read).
+ * a request to url: TLS, proxy, redirects, HTTP version, the URL itself
+ * (server_name may rewrite it), and adds to lists what it needs
+ * (Authorization unless has_auth, Host and CONNECT_TO for server_name,
+ * proxy headers).  oauth2_header is the "Bearer <token>" value to send
+ * when c has oauth2 (from nhttp_token_header).  Returns 0, or -1 with
+ * err (a secret file that cannot be read).
  */
 int		 nhttp_apply(struct nhttp *h, void *easy,
 		    const struct config_http *c, const char *url,
 		    bool has_auth, const char *oauth2_header,
-		    struct curl_slist **hdrs, struct curl_slist **connect_to,
-		    struct ad_err *err);
+		    struct curl_slist *lists[NHTTP_LISTS], struct ad_err *err);
 
 /* OAuth2 client-credentials tokens. */
 enum nhttp_token_state {
@@ -65,7 +71,7 @@ enum nhttp_token_state {
 };
 
 /*
- * The cache entry for c's oauth2 section (c->has_oauth2), created on
+ * The cache entry for c's oauth2 section (c->oauth2), created on
  * first use; the key is the section's content (a changed client secret
  * file makes a new entry, as oauth2RoundTripper re-creates its source).
  * NULL with err when the secret file cannot be read.

@@ -428,9 +428,12 @@ notify_job_init(struct notify_job *job, const struct notify_job_ops *ops,
 static void
 job_free_lists(struct notify_job *job)
 {
-	curl_slist_free_all(job->slist_);
-	curl_slist_free_all(job->connect_to_);
-	job->slist_ = job->connect_to_ = NULL;
+	size_t	i;
+
+	for (i = 0; i < NHTTP_LISTS; i++) {
+		curl_slist_free_all(job->lists_[i]);
+		job->lists_[i] = NULL;
+	}
 }
 
 static void
@@ -591,24 +594,19 @@ setup_http(struct notify *n, struct notify_job *job, struct nt_easy *x,
     const char *oauth2)
 {
 	struct notify_req	*req = &job->req_;
-	struct curl_slist	*h = NULL, *ct = NULL;
+	struct curl_slist	**l = (struct curl_slist **)job->lists_;
 	int64_t			 left;
 	size_t			 i;
 
 	for (i = 0; i < req->n_headers; i++)
-		h = curl_slist_append(h, req->headers[i]);
-	h = curl_slist_append(h, "Expect:");
-	h = curl_slist_append(h, "Accept:");
+		l[0] = curl_slist_append(l[0], req->headers[i]);
+	l[0] = curl_slist_append(l[0], "Expect:");
+	l[0] = curl_slist_append(l[0], "Accept:");
 	if (nhttp_apply(n->http, x->e, req->http, req->url,
-	    req_has_header(req, "Authorization"), oauth2, &h, &ct,
-	    &job->err_) == -1) {
-		curl_slist_free_all(h);
-		curl_slist_free_all(ct);
+	    req_has_header(req, "Authorization"), oauth2, l,
+	    &job->err_) == -1)
 		return -1;
-	}
-	job->slist_ = h;
-	job->connect_to_ = ct;
-	curl_easy_setopt(x->e, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(x->e, CURLOPT_HTTPHEADER, l[NHTTP_LIST_HEADERS]);
 	if (!req_has_header(req, "User-Agent"))
 		curl_easy_setopt(x->e, CURLOPT_USERAGENT, n->user_agent);
 	if (req->method == NULL || strcmp(req->method, "POST") == 0) {
@@ -711,7 +709,7 @@ job_attempt(struct notify *n, struct notify_job *job)
 		job_attempt_failed(n, job, NOTIFY_FAIL);
 		return;
 	}
-	if (job->req_.http != NULL && job->req_.http->has_oauth2) {
+	if (job->req_.http != NULL && job->req_.http->oauth2 != NULL) {
 		oauth2 = job_token(n, job, &failed);
 		if (oauth2 == NULL && !failed)
 			return;		/* waits for the token */
@@ -720,7 +718,7 @@ job_attempt(struct notify *n, struct notify_job *job)
 	job->started_ = ad_mono();
 	COUNT(n, job, requests);
 	if (oauth2 == NULL && job->req_.http != NULL &&
-	    job->req_.http->has_oauth2) {
+	    job->req_.http->oauth2 != NULL) {
 		/* the token could not be had: a failed, retryable attempt */
 		job->reason_ = NOTIFY_REASON_OTHER;
 		metrics_latency(n, job->integration, 0);

@@ -105,8 +105,7 @@ struct notify_job {
 	struct notify_backoff backoff_;
 	struct notify_req req_;
 	void		*easy_;		/* CURL * */
-	void		*slist_;	/* struct curl_slist *: headers */
-	void		*connect_to_;	/* struct curl_slist * */
+	void		*lists_[3];	/* struct curl_slist *, nhttp.h */
 	void		*token_;	/* struct nhttp_token * awaited */
 	struct buf	 resp_;
 	enum notify_reason reason_;

@@ -550,9 +550,12 @@ START_TEST(auth_headers)
 	char			*url = url_of(s, "/"), *v;
 	char			 path[] = "/tmp/alertd-nhttp-XXXXXX";
 	struct config_http	 h;
+	struct config_basic_auth ba;
+	struct config_authorization az;
 	int			 fd;
 	static char		 user[] = "user", pass[] = " pass ";
 	static char		 token[] = "Token", abc[] = "abc";
+	static char		 bearer[] = "Bearer";
 
 	fd = mkstemp(path);
 	ck_assert_int_ge(fd, 0);
@@ -560,32 +563,37 @@ START_TEST(auth_headers)
 	close(fd);
 
 	memset(&h, 0, sizeof(h));
+	memset(&ba, 0, sizeof(ba));
+	memset(&az, 0, sizeof(az));
 	h.follow_redirects = true;
-	h.has_basic_auth = true;
-	h.basic_auth_username = user;
-	h.basic_auth_password = pass;	/* trimmed, as Go does */
+	h.basic_auth = &ba;
+	ba.username = user;
+	ba.password = pass;	/* trimmed, as Go does */
 	send_one(n, url, &h, NULL);
 	v = header_of(s, 0, "Authorization");
 	ck_assert_str_eq(v, "Basic dXNlcjpwYXNz");
 	free(v);
 
-	h.basic_auth_password_file = path;
+	/* files are read on each request, as prometheus/common does */
+	ba.password_file.path = path;
 	send_one(n, url, &h, NULL);
 	v = header_of(s, 1, "Authorization");
 	ck_assert_str_eq(v, "Basic dXNlcjpzM2NyZXQ=");	/* user:s3cret */
 	free(v);
 
 	memset(&h, 0, sizeof(h));
-	h.has_authorization = true;
-	h.authorization_type = token;
-	h.authorization_credentials_file = path;
+	h.authorization = &az;
+	az.type = token;
+	az.credentials_file.path = path;
 	send_one(n, url, &h, NULL);
 	v = header_of(s, 2, "Authorization");
 	ck_assert_str_eq(v, "Token s3cret");
 	free(v);
 
-	memset(&h, 0, sizeof(h));
-	h.bearer_token = abc;
+	/* bearer_token as config/ folds it */
+	memset(&az, 0, sizeof(az));
+	az.type = bearer;
+	az.credentials = abc;
 	send_one(n, url, &h, NULL);
 	v = header_of(s, 3, "Authorization");
 	ck_assert_str_eq(v, "Bearer abc");
@@ -610,12 +618,14 @@ START_TEST(unreadable_secret_file_fails_the_attempt)
 	struct notify		*n = fast_notify();
 	char			*url = url_of(s, "/");
 	struct config_http	 h;
+	struct config_authorization az;
 	struct tjob		*t = tjob_new(url, 200 * AD_MS);
 	static char		 nofile[] = "/nonexistent/alertd/secret";
 
 	memset(&h, 0, sizeof(h));
-	h.has_authorization = true;
-	h.authorization_credentials_file = nofile;
+	memset(&az, 0, sizeof(az));
+	h.authorization = &az;
+	az.credentials_file.path = nofile;
 	t->http = &h;
 	notify_submit(n, &t->job);
 	tjob_wait(t);
@@ -675,6 +685,8 @@ h_oauth(void *arg, size_t n, const struct thttpd_req *req,
 	free(auth);
 }
 
+static struct config_oauth2 oauth;
+
 static void
 oauth_config(struct config_http *h, struct thttpd *s)
 {
@@ -684,14 +696,15 @@ oauth_config(struct config_http *h, struct thttpd *s)
 	static struct config_kv params[] = { { aud, xy } };
 
 	memset(h, 0, sizeof(*h));
-	h->has_oauth2 = true;
-	h->oauth2_client_id = id;
-	h->oauth2_client_secret = secret;
-	h->oauth2_token_url = url_of(s, "/token");
-	h->oauth2_scopes = scopes;
-	h->n_oauth2_scopes = 2;
-	h->oauth2_endpoint_params = params;
-	h->n_oauth2_endpoint_params = 1;
+	memset(&oauth, 0, sizeof(oauth));
+	h->oauth2 = &oauth;
+	oauth.client_id = id;
+	oauth.client_secret = secret;
+	oauth.token_url = url_of(s, "/token");
+	oauth.scopes = scopes;
+	oauth.n_scopes = 2;
+	oauth.endpoint_params = params;
+	oauth.n_endpoint_params = 1;
 	h->follow_redirects = true;
 }
 
@@ -722,7 +735,7 @@ START_TEST(oauth2_client_credentials)
 	ck_assert_str_eq(v, "application/x-www-form-urlencoded");
 	free(v);
 	thttpd_req_free(r);
-	free(h.oauth2_token_url);
+	free(oauth.token_url);
 	notify_free(n);
 	thttpd_stop(s);
 	free(url);
@@ -739,8 +752,8 @@ START_TEST(oauth2_auth_style_probe)
 	struct thttpd_req	*r;
 
 	oauth_config(&h, s);
-	h.n_oauth2_endpoint_params = 0;
-	h.n_oauth2_scopes = 0;
+	oauth.n_endpoint_params = 0;
+	oauth.n_scopes = 0;
 	send_one(n, url, &h, NULL);
 	ck_assert_int_eq(o.tokens, 1);
 	/* header style refused, then the form style */
@@ -750,7 +763,7 @@ START_TEST(oauth2_auth_style_probe)
 	    "id%3A1&client_secret=se+cret");
 	thttpd_req_free(r);
 	ck_assert_uint_eq(thttpd_count(s), 3);
-	free(h.oauth2_token_url);
+	free(oauth.token_url);
 	notify_free(n);
 	thttpd_stop(s);
 	free(url);
@@ -774,7 +787,7 @@ START_TEST(oauth2_token_error_is_retried)
 	ck_assert_int_ge(t->res.attempts, 2);
 	ck_assert_ptr_nonnull(strstr(t->err.msg, "oauth2: cannot fetch token: "
 	    "500 Internal Server Error\nResponse: nope"));
-	free(h.oauth2_token_url);
+	free(oauth.token_url);
 	notify_free(n);
 	thttpd_stop(s);
 	tjob_free(t);
