@@ -180,8 +180,11 @@ u64_cmp(const void *a, const void *b)
 static void
 entry_sort(struct nflog_entry *e)
 {
-	qsort(e->firing, e->n_firing, sizeof(*e->firing), u64_cmp);
-	qsort(e->resolved, e->n_resolved, sizeof(*e->resolved), u64_cmp);
+	if (e->n_firing > 1)
+		qsort(e->firing, e->n_firing, sizeof(*e->firing), u64_cmp);
+	if (e->n_resolved > 1)
+		qsort(e->resolved, e->n_resolved, sizeof(*e->resolved),
+		    u64_cmp);
 }
 
 /* Copies src into dst, reusing dst's memory. */
