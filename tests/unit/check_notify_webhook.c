@@ -6,10 +6,12 @@
  * JSON escaping, and the verdict's wording.
  */
 #include <check.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "alertd/alert.h"
 #include "alertd/buf.h"
@@ -330,6 +332,68 @@ START_TEST(verdict_wording)
 }
 END_TEST
 
+START_TEST(url_file_and_timeout)
+{
+	char		 path[] = "/tmp/alertd-webhook-url-XXXXXX", *yml;
+	int		 fd;
+	struct ad_errs	 errs;
+	struct config	*cfg;
+	const struct config_receiver *r;
+	struct notify_ctx ctx;
+	struct notify_req req;
+	struct ad_err	 err;
+	struct alert	*a[1];
+	struct labels_builder lb;
+
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, "http://127.0.0.1:1/token-xyz\n", 29), 29);
+	close(fd);
+	yml = xasprintf("route:\n  receiver: r\nreceivers:\n- name: r\n"
+	    "  webhook_configs:\n  - url_file: %s\n    timeout: 1500ms\n",
+	    path);
+	ad_errs_init(&errs);
+	cfg = config_load_bytes("u.yml", yml, strlen(yml), ".", NULL, &errs,
+	    NULL);
+	ck_assert_msg(cfg != NULL, "%s", errs.n ? errs.v[0].msg : "");
+	r = config_receiver(cfg, "r");
+	labels_builder_init(&lb);
+	labels_builder_adds(&lb, "alertname", "U");
+	a[0] = alert_new(labels_builder_finish(&lb), NULL, NULL, ad_now(),
+	    AD_TIME_ZERO, ad_now(), false);
+	labels_builder_release(&lb);
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.cfg = cfg;
+	ctx.receiver = "r";
+	ctx.group_key = "{}:{}";
+	ctx.alerts = a;
+	ctx.n_alerts = 1;
+	ctx.now = ad_now();
+	notify_req_init(&req);
+	ck_assert_int_eq(r->integrations[0].type->prepare(
+	    r->integrations[0].conf, &ctx, &req, &err), 0);
+	/* read when notifying, trimmed, and never logged */
+	ck_assert_str_eq(req.url, "http://127.0.0.1:1/token-xyz");
+	ck_assert(req.url_is_secret);
+	ck_assert_int_eq(req.timeout, 1500 * AD_MS);
+	notify_req_release(&req);
+	/* the file changes: the next notification follows */
+	fd = open(path, O_WRONLY | O_TRUNC);
+	ck_assert_int_eq(write(fd, "http://127.0.0.1:2/new", 22), 22);
+	close(fd);
+	notify_req_init(&req);
+	ck_assert_int_eq(r->integrations[0].type->prepare(
+	    r->integrations[0].conf, &ctx, &req, &err), 0);
+	ck_assert_str_eq(req.url, "http://127.0.0.1:2/new");
+	notify_req_release(&req);
+	unlink(path);
+	alert_unref(a[0]);
+	config_unref(cfg);
+	ad_errs_release(&errs);
+	free(yml);
+}
+END_TEST
+
 Suite *
 notify_webhook_suite(void)
 {
@@ -343,6 +407,7 @@ notify_webhook_suite(void)
 	tcase_add_test(tc, xxhash_vectors);
 	tcase_add_test(tc, go_json_strings);
 	tcase_add_test(tc, verdict_wording);
+	tcase_add_test(tc, url_file_and_timeout);
 	suite_add_tcase(s, tc);
 	return s;
 }

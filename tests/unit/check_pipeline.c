@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -392,6 +393,69 @@ START_TEST(dedup_flow)
 }
 END_TEST
 
+/* The header lines of a request, sorted, Host and Content-Length left out
+ * (their values depend on the port and the body). */
+static char *
+header_set(const char *head)
+{
+	char		*lines[32], *copy = xstrdup(head), *save = NULL, *l;
+	size_t		 n = 0, i, j;
+	struct buf	 b;
+
+	buf_init(&b, BUF_NOCAP);
+	for (l = strtok_r(copy, "\r\n", &save); l != NULL;
+	    l = strtok_r(NULL, "\r\n", &save)) {
+		if (strncasecmp(l, "Host:", 5) == 0 ||
+		    strncasecmp(l, "Content-Length:", 15) == 0 ||
+		    strncmp(l, "POST ", 5) == 0)
+			continue;
+		ck_assert_uint_lt(n, 32);
+		lines[n++] = l;
+	}
+	for (i = 0; i + 1 < n; i++)
+		for (j = i + 1; j < n; j++)
+			if (strcasecmp(lines[i], lines[j]) > 0) {
+				l = lines[i];
+				lines[i] = lines[j];
+				lines[j] = l;
+			}
+	for (i = 0; i < n; i++)
+		buf_addf(&b, "%s\n", lines[i]);
+	free(copy);
+	return buf_detach(&b, NULL);
+}
+
+START_TEST(request_headers_as_alertmanager)
+{
+	struct env		 env;
+	struct thttpd_req	*r;
+	struct buf		 want;
+	struct ad_err		 err;
+	char			*got, *exp;
+
+	fake_now = 1700000000LL * AD_SEC;
+	env_open(&env, NULL);
+	ck_assert(flush(&env, "r", "1", 5 * AD_SEC));
+	r = thttpd_get(env.srv, 0);
+	ck_assert_ptr_nonnull(strstr(r->head, "POST /"));
+	ck_assert_ptr_nonnull(strstr(r->head, " HTTP/1.1\r\n"));
+	buf_init(&want, BUF_NOCAP);
+	ck_assert_int_eq(buf_read_file(&want,
+	    "tests/data/webhook/am-0.25/all_Other_firing.head", &err), 0);
+	got = header_set(r->head);
+	exp = header_set(buf_str(&want));
+	/* Content-Type and User-Agent, nothing else (no Accept, no Expect) */
+	ck_assert_str_eq(got, exp);
+	ck_assert_str_eq(got, "Content-Type: application/json\n"
+	    "User-Agent: Alertmanager/0.25.0\n");
+	free(got);
+	free(exp);
+	buf_release(&want);
+	thttpd_req_free(r);
+	env_close(&env);
+}
+END_TEST
+
 START_TEST(resolved_before_notified)
 {
 	struct env	env;
@@ -592,6 +656,7 @@ pipeline_suite(void)
 	suite_add_tcase(s, tc);
 	tcase_set_timeout(tf, 30);
 	tcase_add_test(tf, dedup_flow);
+	tcase_add_test(tf, request_headers_as_alertmanager);
 	tcase_add_test(tf, resolved_before_notified);
 	tcase_add_test(tf, muting);
 	tcase_add_test(tf, failures);
