@@ -8,7 +8,11 @@
  * Why not curl_multi_poll() + curl_multi_wakeup() (STYLE 1.7): both it
  * and curl_multi_perform() walk every transfer on each wakeup, so with
  * thousands in flight the thread spends its time scanning; with
- * curl_multi_socket_action() each wakeup costs what became ready.
+ * curl_multi_socket_action() each wakeup costs what became ready.  For
+ * the same reason curl never holds a transfer it cannot start at once
+ * (curl_multi_remove_handle scans its pending list): requests beyond
+ * max_host_connections per host (or max_total_connections) wait in our
+ * own per-host FIFO, and their deadline still applies.
  *
  * Reproduces Alertmanager's notify.RetryStage: metrics per integration,
  * "Notify attempt failed, will retry later" logged when the error
@@ -43,8 +47,16 @@
 #define NOTIFY_POOL_MAX		1024
 
 enum job_state {
-	JOB_NEW, JOB_QUEUED, JOB_TOKEN_WAIT, JOB_INFLIGHT, JOB_WAITING,
-	JOB_DONE
+	JOB_NEW, JOB_QUEUED, JOB_TOKEN_WAIT, JOB_HOST_WAIT, JOB_INFLIGHT,
+	JOB_WAITING, JOB_DONE
+};
+
+/* Requests to one scheme://host:port: how many are in curl, who waits. */
+struct nt_host {
+	struct nt_host		*next;
+	char			*key;
+	long			 active;
+	struct notify_job	*q_head, *q_tail;
 };
 
 /* An easy handle of the pool; PRIVATE points here. */
@@ -88,6 +100,10 @@ struct notify {
 	size_t			 n_easies, easies_alloc;
 	struct nt_easy		**pool;		/* the idle ones */
 	size_t			 n_pool;
+	struct nt_host		*hosts;
+	long			 active;	/* requests in curl */
+	bool			 kick;		/* a host may start a waiter */
+	int64_t			 next_sweep;
 	uint64_t		 rng;
 
 	struct nt_metrics	 metrics[NOTIFY_METRICS_MAX];
@@ -697,6 +713,128 @@ job_token(struct notify *n, struct notify_job *job, bool *failed)
 	return NULL;
 }
 
+/* ------------------------------------------------------------- hosts --- */
+
+/* "scheme://host:port" of a URL, as curl counts connections per host. */
+static struct nt_host *
+host_of(struct notify *n, const char *url)
+{
+	const char	*p = strstr(url, "://"), *end;
+	struct nt_host	*h, **pp;
+	size_t		 len;
+
+	p = p != NULL ? p + 3 : url;
+	end = p + strcspn(p, "/?#");
+	len = (size_t)(end - url);
+	for (pp = &n->hosts; *pp != NULL; pp = &(*pp)->next) {
+		h = *pp;
+		if (strncmp(h->key, url, len) == 0 && h->key[len] == '\0') {
+			/* move to front: few hosts, most traffic to a few */
+			*pp = h->next;
+			h->next = n->hosts;
+			n->hosts = h;
+			return h;
+		}
+	}
+	h = xcalloc(1, sizeof(*h));
+	h->key = xstrndup(url, len);
+	h->next = n->hosts;
+	n->hosts = h;
+	return h;
+}
+
+/* Takes a request slot for job, or queues it (false). */
+static bool
+host_take(struct notify *n, struct notify_job *job)
+{
+	struct nt_host	*h;
+
+	if (job->host_ == NULL)
+		job->host_ = host_of(n, job->req_.url);
+	h = job->host_;
+	if (h->active >= n->opts.max_host_connections ||
+	    n->active >= n->opts.max_total_connections) {
+		job->next_ = NULL;
+		if (h->q_tail != NULL)
+			h->q_tail->next_ = job;
+		else
+			h->q_head = job;
+		h->q_tail = job;
+		job->state_ = JOB_HOST_WAIT;
+		return false;
+	}
+	h->active++;
+	n->active++;
+	return true;
+}
+
+static void
+host_release(struct notify *n, struct notify_job *job)
+{
+	struct nt_host	*h = job->host_;
+
+	h->active--;
+	n->active--;
+	n->kick = true;
+}
+
+static struct notify_job *
+host_pop(struct nt_host *h)
+{
+	struct notify_job	*job = h->q_head;
+
+	h->q_head = job->next_;
+	if (h->q_head == NULL)
+		h->q_tail = NULL;
+	job->next_ = NULL;
+	return job;
+}
+
+/* Starts waiters where slots are free (from the loop: no recursion). */
+static void
+host_kick(struct notify *n)
+{
+	struct nt_host	*h;
+
+	n->kick = false;
+	for (h = n->hosts; h != NULL; h = h->next)
+		while (h->q_head != NULL &&
+		    h->active < n->opts.max_host_connections &&
+		    n->active < n->opts.max_total_connections)
+			job_attempt(n, host_pop(h));
+}
+
+/* Waiters whose deadline passed end now, not when a slot frees. */
+static void
+host_sweep(struct notify *n, bool stopping)
+{
+	struct nt_host		*h;
+	struct notify_job	*job, *keep, **tail;
+	int64_t			 now = ad_mono();
+
+	for (h = n->hosts; h != NULL; h = h->next) {
+		job = h->q_head;
+		keep = NULL;
+		tail = &keep;
+		h->q_head = h->q_tail = NULL;
+		while (job != NULL) {
+			struct notify_job *next = job->next_;
+
+			job->next_ = NULL;
+			if (stopping || job->deadline_mono_ - now < 5 * AD_MS) {
+				job_cancel(n, job, stopping);
+			} else {
+				*tail = job;
+				tail = &job->next_;
+				h->q_tail = job;
+			}
+			job = next;
+		}
+		h->q_head = keep;
+	}
+	n->next_sweep = now + 100 * AD_MS;
+}
+
 static void
 job_attempt(struct notify *n, struct notify_job *job)
 {
@@ -724,12 +862,15 @@ job_attempt(struct notify *n, struct notify_job *job)
 		if (oauth2 == NULL && !failed)
 			return;		/* waits for the token */
 	}
+	if (!host_take(n, job))
+		return;			/* waits for a request slot */
 	job->attempts_++;
 	job->started_ = ad_mono();
 	COUNT(n, job, requests);
 	if (oauth2 == NULL && job->req_.http != NULL &&
 	    job->req_.http->oauth2 != NULL) {
 		/* the token could not be had: a failed, retryable attempt */
+		host_release(n, job);
 		job->reason_ = NOTIFY_REASON_OTHER;
 		metrics_latency(n, job->integration, 0);
 		job_attempt_failed(n, job, NOTIFY_RETRY);
@@ -743,6 +884,7 @@ job_attempt(struct notify *n, struct notify_job *job)
 	if (setup_http(n, job, x, oauth2) == -1) {
 		easy_put(n, x);
 		job->easy_ = NULL;
+		host_release(n, job);
 		job->reason_ = NOTIFY_REASON_OTHER;
 		job_attempt_failed(n, job, NOTIFY_RETRY);
 		return;
@@ -786,6 +928,7 @@ job_transfer_done(struct notify *n, struct nt_easy *x, CURLcode rc)
 	    notifier_default_verdict(NULL, &resp, &job->err_);
 	easy_put(n, x);
 	job->easy_ = NULL;
+	host_release(n, job);
 	if (v == NOTIFY_OK) {
 		job_succeeded(n, job);
 		return;
@@ -918,6 +1061,8 @@ wait_ms(struct notify *n)
 {
 	int64_t	now = ad_mono(), until = now + AD_SEC;
 
+	if (n->kick)
+		return 0;
 	if (n->n_heap > 0 && n->heap[0]->due_ < until)
 		until = n->heap[0]->due_;
 	if (n->curl_timer >= 0 && n->curl_timer < until)
@@ -1009,6 +1154,7 @@ cancel_all(struct notify *n, struct notify_job *queued)
 	cancel_list(n, queued);
 	while (n->n_heap > 0)
 		job_cancel(n, heap_pop(n), true);
+	host_sweep(n, true);
 	for (i = 0; i < n->n_easies; i++) {
 		struct nt_easy	*x = n->easies[i];
 
@@ -1026,6 +1172,7 @@ cancel_all(struct notify *n, struct notify_job *queued)
 		job = x->job;
 		easy_put(n, x);
 		job->easy_ = NULL;
+		host_release(n, job);
 		/* the attempt in flight never completed */
 		job->reason_ = NOTIFY_REASON_CANCELED;
 		job->err_.msg[0] = '\0';
@@ -1050,6 +1197,10 @@ notify_main(void *arg)
 		}
 		run_due(n);
 		run_io(n);
+		if (n->kick)
+			host_kick(n);
+		if (ad_mono() >= n->next_sweep)
+			host_sweep(n, false);
 	}
 	cancel_all(n, jobs);
 	return NULL;
@@ -1167,6 +1318,13 @@ notify_free(struct notify *n)
 	free(n->easies);
 	free(n->pool);
 	free(n->heap);
+	while (n->hosts != NULL) {
+		struct nt_host *h = n->hosts;
+
+		n->hosts = h->next;
+		free(h->key);
+		free(h);
+	}
 	nhttp_free(n->http);
 	curl_multi_cleanup(n->multi);
 	curl_share_cleanup(n->share);

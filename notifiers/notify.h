@@ -107,6 +107,7 @@ struct notify_job {
 	void		*easy_;		/* CURL * */
 	void		*lists_[3];	/* struct curl_slist *, nhttp.h */
 	void		*token_;	/* struct nhttp_token * awaited */
+	void		*host_;		/* struct nt_host * */
 	struct buf	 resp_;
 	enum notify_reason reason_;
 	struct ad_err	 err_;
@@ -119,8 +120,8 @@ void	notify_job_init(struct notify_job *job, const struct notify_job_ops *ops,
 
 struct notify_opts {
 	const char	*user_agent;		/* NULL: "Alertmanager/0.25.0" */
-	long		 max_host_connections;	/* 0: 256 */
-	long		 max_total_connections;	/* 0: 4096 */
+	long		 max_host_connections;	/* 0: 256 requests per host */
+	long		 max_total_connections;	/* 0: 4096 requests at once */
 	ad_dur_t	 connect_timeout;	/* 0: 30 s, as prometheus/common */
 	struct notify_backoff backoff;		/* zero: Alertmanager's */
 	uint64_t	 seed;			/* jitter; 0: from the clock */

@@ -58,7 +58,7 @@ sink_serve(int lfd, int report)
 	int			 ep = epoll_create1(0), n, i;
 	struct epoll_event	 ev, evs[256];
 	static const char	 ok[] = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
-	unsigned long		 reqs = 0;
+	unsigned long		 reqs = 0, conns = 0;
 	int64_t			 first = 0, last = 0;
 
 	ev.events = EPOLLIN;
@@ -81,14 +81,15 @@ sink_serve(int lfd, int report)
 
 				if (report == 0) {	/* standalone */
 					len = snprintf(line, sizeof(line),
-					    "{\"requests\":%lu,\"seconds\":"
-					    "%.3f}\n", reqs, (double)(last -
-					    first) / AD_SEC);
+					    "{\"requests\":%lu,\"connections\":"
+					    "%lu,\"seconds\":%.3f}\n", reqs, conns,
+					    (double)(last - first) / AD_SEC);
 					if (write(1, line, (size_t)len) < 0)
 						_exit(1);
 					_exit(0);
 				}
-				if (write(report, &reqs, sizeof(reqs)) < 0)
+				if (write(report, &reqs, sizeof(reqs)) < 0 ||
+				    write(report, &conns, sizeof(conns)) < 0)
 					_exit(1);
 				_exit(0);
 			}
@@ -97,6 +98,7 @@ sink_serve(int lfd, int report)
 
 				if (fd == -1)
 					continue;
+				conns++;
 				c = calloc(1, sizeof(*c));
 				c->fd = fd;
 				ev.events = EPOLLIN;
@@ -264,7 +266,7 @@ main(int argc, char **argv)
 	struct labels_builder	 lb;
 	int64_t			 t0, el;
 	double			 c0;
-	unsigned long		 sink_reqs = 0;
+	unsigned long		 sink_reqs = 0, sink_conns = 0;
 	struct rusage		 ru;
 	struct notify_flush	**flushes;
 
@@ -354,17 +356,19 @@ main(int argc, char **argv)
 	c0 = cpu_s() - c0;
 
 	if (write(report, "x", 1) != 1 ||
-	    read(report, &sink_reqs, sizeof(sink_reqs)) != sizeof(sink_reqs))
+	    read(report, &sink_reqs, sizeof(sink_reqs)) != sizeof(sink_reqs) ||
+	    read(report, &sink_conns, sizeof(sink_conns)) != sizeof(sink_conns))
 		sink_reqs = 0;
 	wait4(sink, &status, 0, &ru);
 	qsort(lat, total, sizeof(*lat), cmp64);
 	printf("{\"notifications\":%zu,\"failed\":%zu,\"seconds\":%.3f,"
 	    "\"per_s\":%.0f,\"p50_ms\":%.2f,\"p99_ms\":%.2f,"
-	    "\"sink_requests\":%lu,\"cpu_s\":%.2f,\"sink_cpu_s\":%.2f,"
+	    "\"sink_requests\":%lu,\"sink_connections\":%lu,"
+	    "\"cpu_s\":%.2f,\"sink_cpu_s\":%.2f,"
 	    "\"nflog_entries\":%zu}\n", total, failed_n, (double)el / AD_SEC,
 	    (double)total / ((double)el / AD_SEC),
 	    (double)lat[total / 2] / AD_MS, (double)lat[total * 99 / 100] /
-	    AD_MS, sink_reqs, c0, (double)ru.ru_utime.tv_sec +
+	    AD_MS, sink_reqs, sink_conns, c0, (double)ru.ru_utime.tv_sec +
 	    ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
 	    ru.ru_stime.tv_usec / 1e6, nflog_count(nf));
 	notify_stop(n);

@@ -515,6 +515,83 @@ START_TEST(many_in_flight)
 }
 END_TEST
 
+static struct notify *
+narrow_notify(long per_host)
+{
+	struct notify_opts	o = { 0 };
+	struct notify		*n;
+
+	o.backoff.initial = 20 * AD_MS;
+	o.backoff.max = 200 * AD_MS;
+	o.backoff.multiplier = 1.5;
+	o.backoff.jitter = 0.5;
+	o.max_host_connections = per_host;
+	n = notify_new(&o);
+	ck_assert_int_eq(notify_start(n, NULL), 0);
+	return n;
+}
+
+START_TEST(more_jobs_than_connections)
+{
+	int		 slow = 0;
+	struct thttpd	*s = thttpd_start(h_slow, &slow);
+	struct notify	*n = narrow_notify(4);
+	char		*url;
+	struct tjob	*t[60];
+	size_t		 i;
+
+	url = url_of(s, "/");
+	for (i = 0; i < 60; i++) {
+		t[i] = tjob_new(url, 10 * AD_SEC);
+		notify_submit(n, &t[i]->job);
+	}
+	for (i = 0; i < 60; i++) {
+		tjob_wait(t[i]);
+		ck_assert(t[i]->res.ok);
+		tjob_free(t[i]);
+	}
+	ck_assert_uint_eq(thttpd_count(s), 60);
+	/* four at a time, over kept-alive connections */
+	ck_assert_uint_le(thttpd_connections(s), 4);
+	notify_free(n);
+	thttpd_stop(s);
+	free(url);
+}
+END_TEST
+
+START_TEST(queued_jobs_keep_their_deadline)
+{
+	int		 slow = 100;	/* every answer takes 1s */
+	struct thttpd	*s = thttpd_start(h_slow, &slow);
+	struct notify	*n = narrow_notify(1);
+	char		*url = url_of(s, "/");
+	struct tjob	*t[3];
+	int64_t		 t0 = ad_mono();
+	size_t		 i;
+
+	for (i = 0; i < 3; i++) {
+		t[i] = tjob_new(url, 400 * AD_MS);
+		notify_submit(n, &t[i]->job);
+	}
+	for (i = 0; i < 3; i++) {
+		tjob_wait(t[i]);
+		ck_assert(!t[i]->res.ok);
+		ck_assert_int_lt(t[i]->done_at - t0, 1200 * AD_MS);
+	}
+	/* one request in flight at a time: the others never started */
+	ck_assert_uint_eq(thttpd_count(s), 1);
+	ck_assert_int_eq(t[0]->res.attempts + t[1]->res.attempts +
+	    t[2]->res.attempts, 1);
+	ck_assert_ptr_nonnull(strstr(t[2]->err.msg, "context deadline "
+	    "exceeded"));
+	for (i = 0; i < 3; i++)
+		tjob_free(t[i]);
+	notify_free(n);
+	thttpd_stop(s);
+	free(url);
+}
+END_TEST
+
 /* -------------------------------------------------------------- auth --- */
 
 static char *
@@ -816,6 +893,8 @@ notify_suite(void)
 	tcase_add_test(th, connection_refused_is_retried);
 	tcase_add_test(th, stop_cancels_in_flight);
 	tcase_add_test(th, many_in_flight);
+	tcase_add_test(th, more_jobs_than_connections);
+	tcase_add_test(th, queued_jobs_keep_their_deadline);
 	tcase_add_test(th, auth_headers);
 	tcase_add_test(th, unreadable_secret_file_fails_the_attempt);
 	tcase_add_test(th, oauth2_client_credentials);

@@ -232,6 +232,17 @@ thttpd_count(struct thttpd *s)
 	return n;
 }
 
+size_t
+thttpd_connections(struct thttpd *s)
+{
+	size_t	n;
+
+	pthread_mutex_lock(&s->mu);
+	n = s->n_conns;
+	pthread_mutex_unlock(&s->mu);
+	return n;
+}
+
 bool
 thttpd_wait(struct thttpd *s, size_t n, int timeout_ms)
 {

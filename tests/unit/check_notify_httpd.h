@@ -36,6 +36,8 @@ typedef void (*thttpd_handler)(void *arg, size_t n,
 struct thttpd	*thttpd_start(thttpd_handler h, void *arg);
 int		 thttpd_port(const struct thttpd *s);
 size_t		 thttpd_count(struct thttpd *s);
+/* Connections accepted so far. */
+size_t		 thttpd_connections(struct thttpd *s);
 /* Waits until at least n requests arrived; false on timeout. */
 bool		 thttpd_wait(struct thttpd *s, size_t n, int timeout_ms);
 /* A copy of request i (free with thttpd_req_free). */
