@@ -350,23 +350,28 @@ apply_server_name(CURL *e, const char *url, const char *sn,
 	struct buf	 b;
 	int		 rc = 0;
 
-	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	if (curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) !=
+	    CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
-	    strcasecmp(scheme, "https") != 0 ||
+	    strcasecmp(scheme, "http") == 0 ||
 	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
 	    strcasecmp(host, sn) == 0) {
 		curl_easy_setopt(e, CURLOPT_URL, url);
 		goto out;
 	}
-	(void)curl_url_get(u, CURLUPART_PORT, &port, 0);
+	(void)curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT);
 	buf_init(&b, BUF_NOCAP);
-	buf_addf(&b, "%s:%s:%s:%s", sn, port != NULL ? port : "443", host,
-	    port != NULL ? port : "443");
+	buf_addf(&b, "%s:%s:%s:%s", sn, port, host, port);
 	*connect_to = curl_slist_append(*connect_to, buf_str(&b));
-	buf_reset(&b);
-	buf_addf(&b, "%s%s%s", host, port != NULL ? ":" : "",
-	    port != NULL ? port : "");
-	add_header(hdrs, "Host", buf_str(&b));
+	curl_free(port);
+	port = NULL;
+	(void)curl_url_get(u, CURLUPART_PORT, &port, 0);
+	if (strcasecmp(scheme, "https") == 0) {
+		buf_reset(&b);
+		buf_addf(&b, "%s%s%s", host, port != NULL ? ":" : "",
+		    port != NULL ? port : "");
+		add_header(hdrs, "Host", buf_str(&b));
+	}
 	buf_release(&b);
 	curl_url_set(u, CURLUPART_HOST, sn, 0);
 	if (curl_url_get(u, CURLUPART_URL, &out, 0) != CURLUE_OK) {
@@ -434,6 +439,30 @@ nhttp_apply(struct nhttp *h, void *easy, const struct config_http *c,
 		return 0;
 	}
 	return apply_auth(c, &lists[NHTTP_LIST_HEADERS], err);
+}
+
+int
+nhttp_apply_smtp(void *easy, const struct config_tls *t, const char *url,
+    struct curl_slist *lists[NHTTP_LISTS], struct ad_err *err)
+{
+	CURL	*e = easy;
+
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+	if (t == NULL) {
+		curl_easy_setopt(e, CURLOPT_SSLVERSION, CURL_SSLVERSION_TLSv1_2);
+		curl_easy_setopt(e, CURLOPT_URL, url);
+		return 0;
+	}
+	apply_tls(e, t);
+	if (t->server_name != NULL && t->server_name[0] != '\0') {
+		if (apply_server_name(e, url, t->server_name,
+		    &lists[NHTTP_LIST_HEADERS],
+		    &lists[NHTTP_LIST_CONNECT_TO]) == -1)
+			return ad_err_set(err, AD_EINVAL, "invalid url");
+		return 0;
+	}
+	curl_easy_setopt(e, CURLOPT_URL, url);
+	return 0;
 }
 
 /* ------------------------------------------------------------- oauth2 --- */

@@ -63,6 +63,15 @@ int		 nhttp_apply(struct nhttp *h, void *easy,
 		    bool has_auth, const char *oauth2_header,
 		    struct curl_slist *lists[NHTTP_LISTS], struct ad_err *err);
 
+/*
+ * The URL and tls_config of an SMTP request (t may be NULL: verification
+ * against the system CAs, TLS 1.2 or later); server_name as for HTTPS.
+ */
+struct config_tls;
+int		 nhttp_apply_smtp(void *easy, const struct config_tls *t,
+		    const char *url, struct curl_slist *lists[NHTTP_LISTS],
+		    struct ad_err *err);
+
 /* OAuth2 client-credentials tokens. */
 enum nhttp_token_state {
 	NHTTP_TOKEN_READY,	/* nhttp_token_header is valid */

@@ -36,6 +36,7 @@ struct config_field;
 struct config_global;
 struct config_http;
 struct config_check;
+struct config_tls;
 struct labels;
 struct tmpl_set;
 
@@ -82,15 +83,21 @@ struct notify_req {
 	struct buf		 body;
 	const struct config_http *http;		/* auth, TLS, proxy; or NULL */
 	ad_dur_t		 timeout;	/* 0: until the flush deadline */
-	/* SMTP (url is smtp:// or smtps://) */
+	/*
+	 * SMTP: url is smtp://host:port/<EHLO name> (smtps:// for implicit
+	 * TLS), body the whole message (headers, CRLF lines); no
+	 * authentication when smtp_user is NULL.  mail_from and rcpt are
+	 * bare addresses (curl adds the angle brackets).
+	 */
 	bool			 smtp;
 	char			*mail_from;
 	char			**rcpt;
 	size_t			 n_rcpt;
 	char			*smtp_user, *smtp_password;	/* secrets */
 	char			*smtp_auth;	/* "PLAIN", "LOGIN", "CRAM-MD5" */
-	bool			 smtp_require_tls;
-	bool			 smtp_implicit_tls;
+	bool			 smtp_require_tls;	/* STARTTLS or fail */
+	bool			 smtp_implicit_tls;	/* informative: smtps:// */
+	const struct config_tls	*smtp_tls;	/* tls_config; or NULL */
 	/* The URL must never be logged (tokens in it, url_file, ...). */
 	bool			 url_is_secret;
 };

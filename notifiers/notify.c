@@ -451,12 +451,16 @@ notify_job_init(struct notify_job *job, const struct notify_job_ops *ops,
 	job->deadline = deadline;
 }
 
+#define LIST_RCPT	NHTTP_LISTS
+_Static_assert(NHTTP_LISTS + 1 <= sizeof(((struct notify_job *)0)->lists_) /
+    sizeof(void *), "notify_job.lists_ too short");
+
 static void
 job_free_lists(struct notify_job *job)
 {
 	size_t	i;
 
-	for (i = 0; i < NHTTP_LISTS; i++) {
+	for (i = 0; i <= LIST_RCPT; i++) {
 		curl_slist_free_all(job->lists_[i]);
 		job->lists_[i] = NULL;
 	}
@@ -659,6 +663,66 @@ setup_http(struct notify *n, struct notify_job *job, struct nt_easy *x,
 	return 0;
 }
 
+static size_t
+read_upload(char *ptr, size_t size, size_t nmemb, void *arg)
+{
+	struct notify_job	*job = arg;
+	const struct buf	*b = &job->req_.body;
+	size_t			 left = buf_len(b) - job->upload_off_;
+	size_t			 n = size * nmemb < left ? size * nmemb : left;
+
+	memcpy(ptr, buf_str(b) + job->upload_off_, n);
+	job->upload_off_ += n;
+	return n;
+}
+
+/* An SMTP request: the message in req->body, envelope and auth. */
+static int
+setup_smtp(struct notify *n, struct notify_job *job, struct nt_easy *x)
+{
+	struct notify_req	*req = &job->req_;
+	struct curl_slist	**l = (struct curl_slist **)job->lists_;
+	int64_t			 left;
+	size_t			 i;
+	char			 opts[64];
+
+	if (nhttp_apply_smtp(x->e, req->smtp_tls, req->url, l,
+	    &job->err_) == -1)
+		return -1;
+	curl_easy_setopt(x->e, CURLOPT_MAIL_FROM, req->mail_from != NULL ?
+	    req->mail_from : "");
+	for (i = 0; i < req->n_rcpt; i++)
+		l[LIST_RCPT] = curl_slist_append(l[LIST_RCPT], req->rcpt[i]);
+	curl_easy_setopt(x->e, CURLOPT_MAIL_RCPT, l[LIST_RCPT]);
+	job->upload_off_ = 0;
+	curl_easy_setopt(x->e, CURLOPT_UPLOAD, 1L);
+	curl_easy_setopt(x->e, CURLOPT_READFUNCTION, read_upload);
+	curl_easy_setopt(x->e, CURLOPT_READDATA, job);
+	curl_easy_setopt(x->e, CURLOPT_INFILESIZE_LARGE,
+	    (curl_off_t)buf_len(&req->body));
+	/* email.go: STARTTLS only when require_tls, and then or fail */
+	curl_easy_setopt(x->e, CURLOPT_USE_SSL, req->smtp_require_tls ?
+	    (long)CURLUSESSL_ALL : (long)CURLUSESSL_NONE);
+	if (req->smtp_user != NULL) {
+		curl_easy_setopt(x->e, CURLOPT_USERNAME, req->smtp_user);
+		curl_easy_setopt(x->e, CURLOPT_PASSWORD,
+		    req->smtp_password != NULL ? req->smtp_password : "");
+		if (req->smtp_auth != NULL) {
+			snprintf(opts, sizeof(opts), "AUTH=%s", req->smtp_auth);
+			curl_easy_setopt(x->e, CURLOPT_LOGIN_OPTIONS, opts);
+		}
+		/* net/smtp sends the initial response with AUTH */
+		curl_easy_setopt(x->e, CURLOPT_SASL_IR, 1L);
+	}
+	left = (job->deadline_mono_ - ad_mono()) / AD_MS;
+	if (req->timeout > 0 && req->timeout / AD_MS < left)
+		left = req->timeout / AD_MS;
+	curl_easy_setopt(x->e, CURLOPT_TIMEOUT_MS, left > 1 ? (long)left : 1L);
+	curl_easy_setopt(x->e, CURLOPT_CONNECTTIMEOUT_MS,
+	    (long)(n->opts.connect_timeout / AD_MS));
+	return 0;
+}
+
 /* Starts a token fetch for t on behalf of job. */
 static int
 token_fetch(struct notify *n, struct nhttp_token *t, struct notify_job *job)
@@ -848,16 +912,8 @@ job_attempt(struct notify *n, struct notify_job *job)
 		job_cancel(n, job, false);
 		return;
 	}
-	if (job->req_.smtp) {
-		job->attempts_++;
-		job->started_ = ad_mono();
-		COUNT(n, job, requests);
-		ad_err_set(&job->err_, AD_EINTERNAL, "smtp is not supported");
-		job->reason_ = NOTIFY_REASON_OTHER;
-		job_attempt_failed(n, job, NOTIFY_FAIL);
-		return;
-	}
-	if (job->req_.http != NULL && job->req_.http->oauth2 != NULL) {
+	if (!job->req_.smtp && job->req_.http != NULL &&
+	    job->req_.http->oauth2 != NULL) {
 		oauth2 = job_token(n, job, &failed);
 		if (oauth2 == NULL && !failed)
 			return;		/* waits for the token */
@@ -867,7 +923,7 @@ job_attempt(struct notify *n, struct notify_job *job)
 	job->attempts_++;
 	job->started_ = ad_mono();
 	COUNT(n, job, requests);
-	if (oauth2 == NULL && job->req_.http != NULL &&
+	if (oauth2 == NULL && !job->req_.smtp && job->req_.http != NULL &&
 	    job->req_.http->oauth2 != NULL) {
 		/* the token could not be had: a failed, retryable attempt */
 		host_release(n, job);
@@ -881,7 +937,8 @@ job_attempt(struct notify *n, struct notify_job *job)
 	job->easy_ = x;
 	buf_reset(&job->resp_);
 	job_free_lists(job);
-	if (setup_http(n, job, x, oauth2) == -1) {
+	if ((job->req_.smtp ? setup_smtp(n, job, x) :
+	    setup_http(n, job, x, oauth2)) == -1) {
 		easy_put(n, x);
 		job->easy_ = NULL;
 		host_release(n, job);
@@ -918,8 +975,9 @@ job_transfer_done(struct notify *n, struct nt_easy *x, CURLcode rc)
 	resp.curl_code = rc;
 	resp.url = redacted_url(&job->req_);
 	if (rc != CURLE_OK) {
-		snprintf(msg, sizeof(msg), "Post \"%s\": %s", resp.url,
-		    x->errbuf[0] != '\0' ? x->errbuf : curl_easy_strerror(rc));
+		snprintf(msg, sizeof(msg), "%s \"%s\": %s", job->req_.smtp ?
+		    "send" : "Post", resp.url, x->errbuf[0] != '\0' ?
+		    x->errbuf : curl_easy_strerror(rc));
 		resp.curl_error = msg;
 	}
 	ad_err_clear(&job->err_);

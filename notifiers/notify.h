@@ -105,7 +105,8 @@ struct notify_job {
 	struct notify_backoff backoff_;
 	struct notify_req req_;
 	void		*easy_;		/* CURL * */
-	void		*lists_[3];	/* struct curl_slist *, nhttp.h */
+	void		*lists_[4];	/* struct curl_slist *, nhttp.h; rcpt */
+	size_t		 upload_off_;
 	void		*token_;	/* struct nhttp_token * awaited */
 	void		*host_;		/* struct nt_host * */
 	struct buf	 resp_;
