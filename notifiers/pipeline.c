@@ -31,14 +31,6 @@
 #include "routing/labels.h"
 #include "routing/timeint.h"
 
-/*
- * TEMPORARY: routing/timeint.c (branch `match`) has not landed on main;
- * until it does, timeint_contains may be missing at link time, and a
- * route with time intervals then fails its flushes (logged).  Remove
- * this line when it lands.
- */
-#pragma weak timeint_contains
-
 struct pipeline {
 	struct notify		*notify;
 	struct nflog		*nflog;
@@ -446,11 +438,6 @@ in_time_intervals(const struct notify_flush *f, char **names, size_t n)
 			log_errorkv("Notify for alerts failed", "err", "time "
 			    "interval doesn't exist in config", "interval",
 			    names[i], NULL);
-			return -1;
-		}
-		if (timeint_contains == NULL) {
-			log_errorkv("Notify for alerts failed", "err", "time "
-			    "intervals are not available in this build", NULL);
 			return -1;
 		}
 		if (timeint_contains(ti, f->now))

@@ -141,7 +141,17 @@ static const char cfg_tmpl[] =
     "- name: flaky\n"
     "  webhook_configs:\n"
     "  - url: http://127.0.0.1:%d/fail\n"
-    "- name: none\n";
+    "- name: none\n"
+    "time_intervals:\n"
+    "- name: always\n"
+    "  time_intervals:\n"
+    "  - weekdays: ['sunday:saturday']\n"
+    "- name: never\n"
+    "  time_intervals:\n"
+    "  - years: ['1999']\n"
+    "- name: utc-morning\n"
+    "  time_intervals:\n"
+    "  - times: [{start_time: '06:00', end_time: '12:00'}]\n";
 
 static void
 env_open(struct env *env, const char *dir)
@@ -587,6 +597,79 @@ START_TEST(failures)
 }
 END_TEST
 
+/* A flush of A<n> firing with the route's time intervals. */
+static bool
+flush_times(struct env *env, int n, char **mute, size_t n_mute,
+    char **active, size_t n_active)
+{
+	struct notify_flush	*f = notify_flush_new();
+	struct result		 r = { PTHREAD_MUTEX_INITIALIZER,
+	    PTHREAD_COND_INITIALIZER, false, false, 0, 0 };
+
+	fake_now += AD_MS;
+	f->cfg = config_ref(env->cfg);
+	f->receiver = "r";
+	f->group_key = xasprintf("{}:{n=\"%d\"}", n);
+	f->alerts = xcalloc(1, sizeof(*f->alerts));
+	f->alerts[f->n_alerts++] = mk_alert(n, false);
+	f->mute_time_intervals = mute;
+	f->n_mute_time_intervals = n_mute;
+	f->active_time_intervals = active;
+	f->n_active_time_intervals = n_active;
+	f->repeat_interval = AD_HOUR;
+	f->now = fake_now;
+	f->deadline = ad_now() + 5 * AD_SEC;
+	f->done = on_done;
+	f->arg = &r;
+	pipeline_submit(env->p, f);
+	pthread_mutex_lock(&r.mu);
+	while (!r.done)
+		pthread_cond_wait(&r.cv, &r.mu);
+	pthread_mutex_unlock(&r.mu);
+	return r.ok;
+}
+
+START_TEST(time_intervals)
+{
+	static char	 always[] = "always", never[] = "never";
+	static char	 morning[] = "utc-morning";
+	static char	*a[] = { always }, *nv[] = { never };
+	static char	*both[] = { never, always }, *m[] = { morning };
+	struct env	 env;
+	struct notify_muters mu = { NULL, count_silenced, NULL };
+
+	/* Wednesday 2023-11-15 09:00:00 UTC */
+	fake_now = 1700038800LL * AD_SEC;
+	env_open(&env, NULL);
+	pipeline_set_muters(env.p, &mu);
+	/* mute_time_intervals: muted inside, the flush still succeeds;
+	 * the silences stage does not run */
+	silenced_calls = 0;
+	ck_assert(flush_times(&env, 1, a, 1, NULL, 0));
+	EXPECT_REQUESTS(&env, "");
+	ck_assert_int_eq(silenced_calls, 0);
+	ck_assert(flush_times(&env, 2, nv, 1, NULL, 0));
+	EXPECT_REQUESTS(&env, "/a /b");
+	ck_assert_int_eq(silenced_calls, 1);
+	/* active_time_intervals: sent only inside one of them */
+	ck_assert(flush_times(&env, 3, NULL, 0, nv, 1));
+	EXPECT_REQUESTS(&env, "");
+	ck_assert(flush_times(&env, 4, NULL, 0, a, 1));
+	EXPECT_REQUESTS(&env, "/a /b");
+	ck_assert(flush_times(&env, 5, NULL, 0, both, 2));
+	EXPECT_REQUESTS(&env, "/a /b");
+	/* evaluated at the flush's time */
+	ck_assert(flush_times(&env, 6, m, 1, NULL, 0));
+	EXPECT_REQUESTS(&env, "");
+	fake_now = 1700038800LL * AD_SEC + 4 * AD_HOUR;	/* 13:00 */
+	ck_assert(flush_times(&env, 7, m, 1, NULL, 0));
+	EXPECT_REQUESTS(&env, "/a /b");
+	ck_assert(flush_times(&env, 8, NULL, 0, m, 1));
+	EXPECT_REQUESTS(&env, "");
+	env_close(&env);
+}
+END_TEST
+
 START_TEST(stop_fails_in_flight_flushes)
 {
 	struct env	env;
@@ -660,6 +743,7 @@ pipeline_suite(void)
 	tcase_add_test(tf, resolved_before_notified);
 	tcase_add_test(tf, muting);
 	tcase_add_test(tf, failures);
+	tcase_add_test(tf, time_intervals);
 	tcase_add_test(tf, stop_fails_in_flight_flushes);
 	tcase_add_test(tf, done_means_durable);
 	suite_add_tcase(s, tf);
