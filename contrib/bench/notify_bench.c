@@ -11,8 +11,8 @@
  * server's.
  *
  *	make && cc -O2 -I. -D_GNU_SOURCE -pthread contrib/bench/notify_bench.c \
- *	    build/libalertd.a $(pkg-config --libs libcurl jansson yaml-0.1 \
- *	    libpcre2-8) -lm -o /tmp/nb
+ *	    build/libalertd.a $(pkg-config --libs libmicrohttpd libcurl \
+ *	    jansson yaml-0.1 libpcre2-8 libpcre2-32) -lcrypt -lm -o /tmp/nb
  *	/tmp/nb TOTAL WINDOW /path/on/the/disk/to/measure
  *
  * Output: one line of JSON: notifications, seconds, per_s, p50_ms,
