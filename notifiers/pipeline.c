@@ -456,7 +456,7 @@ mute(struct pipeline *p, struct notify_flush *f)
 	int	r;
 
 	if (f->n_alerts > 0 && p->muters.inhibited != NULL)
-		mute_alerts(f, p->muters.inhibited, p->muters.arg);
+		mute_alerts(f, p->muters.inhibited, p->muters.inhibited_arg);
 	if (f->n_alerts > 0 && f->n_active_time_intervals > 0) {
 		r = in_time_intervals(f, f->active_time_intervals,
 		    f->n_active_time_intervals);
@@ -480,7 +480,7 @@ mute(struct pipeline *p, struct notify_flush *f)
 		}
 	}
 	if (f->n_alerts > 0 && p->muters.silenced != NULL)
-		mute_alerts(f, p->muters.silenced, p->muters.arg);
+		mute_alerts(f, p->muters.silenced, p->muters.silenced_arg);
 	return 0;
 }
 

@@ -81,13 +81,18 @@ struct notify_flush *notify_flush_new(void);
 /* Releases every reference and frees f (not calling done). */
 void		 notify_flush_free(struct notify_flush *f);	/* NULL ok */
 
-/* Muting callbacks (all optional).  Called on the dispatcher thread. */
+/*
+ * Muting callbacks (all optional), each with its own argument (the
+ * inhibitor's inhibit_muter takes its struct inhibit; a silences muter
+ * its store).  Called on the dispatcher thread, inside pipeline_submit.
+ */
 struct notify_muters {
 	/* true if the alert is inhibited (inhibit.Inhibitor.Mutes) */
 	bool	(*inhibited)(void *arg, const struct alert *a, ad_time_t now);
+	void	*inhibited_arg;
 	/* true if the alert is silenced (silence.Silencer.Mutes) */
 	bool	(*silenced)(void *arg, const struct alert *a, ad_time_t now);
-	void	*arg;
+	void	*silenced_arg;
 };
 
 struct pipeline_opts {

@@ -513,7 +513,7 @@ count_silenced(void *arg, const struct alert *a, ad_time_t now)
 START_TEST(muting)
 {
 	struct env		env;
-	struct notify_muters	m = { NULL, silence_odd, NULL };
+	struct notify_muters	m = { NULL, NULL, silence_odd, NULL };
 	char			*body;
 
 	fake_now = 1700000000LL * AD_SEC;
@@ -636,7 +636,7 @@ START_TEST(time_intervals)
 	static char	*a[] = { always }, *nv[] = { never };
 	static char	*both[] = { never, always }, *m[] = { morning };
 	struct env	 env;
-	struct notify_muters mu = { NULL, count_silenced, NULL };
+	struct notify_muters mu = { NULL, NULL, count_silenced, NULL };
 
 	/* Wednesday 2023-11-15 09:00:00 UTC */
 	fake_now = 1700038800LL * AD_SEC;
