@@ -550,7 +550,13 @@ map_grow(struct nflog *nf)
 	nf->n_buckets = n;
 }
 
-/* state.merge: takes e's contents when it is newer.  Write lock held. */
+/*
+ * state.merge: takes e's contents when it is newer and not expired at
+ * now.  Write lock held.  Log() merges at the entry's own time (so an
+ * entry with a tiny repeat_interval is kept: the dedup of the next
+ * flush still finds it, expired or not, until maintenance), and a loaded
+ * snapshot is taken whole (loadSnapshot): pass INT64_MIN.
+ */
 static bool
 map_merge(struct nflog *nf, struct nflog_entry *e, ad_time_t now)
 {
@@ -775,19 +781,19 @@ maintenance(struct nflog *nf, struct ad_err *err)
 
 /* ---------------------------------------------------------------- load --- */
 
+/* Loaded entries are kept even when expired, until maintenance. */
 static void
-load_entry(struct nflog *nf, struct nflog_entry *e, ad_time_t now,
-    size_t *kept)
+load_entry(struct nflog *nf, struct nflog_entry *e, size_t *kept)
 {
 	pthread_rwlock_wrlock(&nf->lock);
-	if (map_merge(nf, e, now))
+	if (map_merge(nf, e, INT64_MIN))
 		(*kept)++;
 	pthread_rwlock_unlock(&nf->lock);
 }
 
 /* Reads our own file; returns -1 when damaged (what is valid is loaded). */
 static int
-load_own(struct nflog *nf, const struct buf *b, ad_time_t now)
+load_own(struct nflog *nf, const struct buf *b)
 {
 	const unsigned char	*p = (const unsigned char *)buf_str(b);
 	size_t			 len = buf_len(b), off = NFLOG_MAGIC_LEN;
@@ -823,12 +829,12 @@ load_own(struct nflog *nf, const struct buf *b, ad_time_t now)
 			why = err.msg;
 			break;
 		}
-		load_entry(nf, &e, now, &kept);
+		load_entry(nf, &e, &kept);
 		n++;
 		off += 8 + rlen;
 	}
 	nflog_entry_release(&e);
-	log_debug("loaded notification log: %zu records, %zu live", n, kept);
+	log_debug("loaded notification log: %zu records, %zu entries", n, kept);
 	if (why == NULL)
 		return 0;
 	{
@@ -845,7 +851,7 @@ load_own(struct nflog *nf, const struct buf *b, ad_time_t now)
 }
 
 static void
-import_am(struct nflog *nf, const char *path, ad_time_t now)
+import_am(struct nflog *nf, const char *path)
 {
 	struct buf		 b;
 	struct nflog_entry	 e;
@@ -865,7 +871,7 @@ import_am(struct nflog *nf, const char *path, ad_time_t now)
 		    &err);
 		if (r <= 0)
 			break;
-		load_entry(nf, &e, now, &kept);
+		load_entry(nf, &e, &kept);
 		off += (size_t)r;
 		n++;
 	}
@@ -873,7 +879,7 @@ import_am(struct nflog *nf, const char *path, ad_time_t now)
 	snprintf(a, sizeof(a), "%zu", n);
 	snprintf(c, sizeof(c), "%zu", kept);
 	log_infokv("Imported Alertmanager's notification log", "file", path,
-	    "entries", a, "live", c, NULL);
+	    "entries", a, "kept", c, NULL);
 	if (r == -1) {
 		snprintf(a, sizeof(a), "%zu", buf_len(&b) - off);
 		log_warnkv("Alertmanager's notification log is damaged: "
@@ -889,7 +895,6 @@ load(struct nflog *nf, struct ad_err *err)
 	struct buf	 b;
 	struct ad_err	 e2;
 	char		*am, *bad;
-	ad_time_t	 now = nf_now(nf);
 
 	if (mkdir(nf->dir, 0777) == -1 && errno != EEXIST)
 		return ad_err_set(err, AD_EIO, "mkdir %s: %s", nf->dir,
@@ -900,7 +905,7 @@ load(struct nflog *nf, struct ad_err *err)
 			buf_release(&b);
 			return ad_err_set(err, AD_EIO, "%s", e2.msg);
 		}
-		if (load_own(nf, &b, now) == -1) {
+		if (load_own(nf, &b) == -1) {
 			bad = xasprintf("%s.corrupt", nf->path);
 			if (rename(nf->path, bad) == 0)
 				log_warnkv("Kept the damaged notification log",
@@ -911,7 +916,7 @@ load(struct nflog *nf, struct ad_err *err)
 	} else {
 		am = xasprintf("%s/%s", nf->dir, NFLOG_AM_FILE);
 		if (access(am, F_OK) == 0)
-			import_am(nf, am, now);
+			import_am(nf, am);
 		free(am);
 	}
 	return snapshot(nf, err);
@@ -925,7 +930,6 @@ run_puts(struct nflog *nf, struct nf_put *puts)
 	struct buf	 b;
 	struct nf_put	*p, *next;
 	int		 rc = 0;
-	ad_time_t	 now = nf_now(nf);
 
 	if (nf->fd != -1) {
 		buf_init(&b, BUF_NOCAP);
@@ -944,7 +948,7 @@ run_puts(struct nflog *nf, struct nf_put *puts)
 	}
 	pthread_rwlock_wrlock(&nf->lock);
 	for (p = puts; p != NULL; p = p->next)
-		(void)map_merge(nf, &p->e, now);
+		(void)map_merge(nf, &p->e, p->e.ts);
 	pthread_rwlock_unlock(&nf->lock);
 	for (p = puts; p != NULL; p = next) {
 		next = p->next;

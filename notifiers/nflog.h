@@ -6,7 +6,8 @@
  *
  * Keys are Alertmanager's: "<group key>:<receiver>/<integration>/<idx>".
  * An entry expires at ts + min(retention, 2 * repeat_interval) (nflog.Log)
- * and is dropped at the next maintenance.  A put for a key is ignored
+ * and is dropped at the next maintenance; until then nflog_get still
+ * returns it, as Alertmanager's Query does.  A put for a key is ignored
  * when the stored entry is newer (merge by timestamp).
  *
  * Durability.  With a directory (--storage.path), a put is appended to
@@ -80,8 +81,9 @@ struct nflog_opts {
 
 /*
  * Opens (creating dir's file when missing), loads, imports Alertmanager's
- * snapshot when there is no state of our own, drops expired entries,
- * writes a clean file and starts the nflog thread.  NULL with err on an
+ * snapshot when there is no state of our own, writes a clean file and
+ * starts the nflog thread.  Expired entries stay until the first
+ * maintenance, as Alertmanager's loaded snapshot does.  NULL with err on an
  * I/O error (the directory is missing or unwritable).
  */
 struct nflog	*nflog_open(const struct nflog_opts *opts, struct ad_err *err);

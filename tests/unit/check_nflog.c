@@ -330,9 +330,12 @@ START_TEST(import_alertmanager_snapshot)
 	ck_assert_int_eq(nflog_get(nf, gkey, &r, &e), 0);
 	ck_assert_int_eq(e.ts, 1795622789944821960LL);
 	nflog_close(nf);
-	/* two hours later everything has expired */
+	/* two hours later everything has expired: kept at load, as
+	 * Alertmanager's snapshot is, dropped by the maintenance */
 	fake_now += 3 * AD_HOUR;
 	nf = open_at(dir, 0);
+	ck_assert_uint_eq(nflog_count(nf), 4);
+	ck_assert_int_eq(nflog_maintenance(nf, NULL), 0);
 	ck_assert_uint_eq(nflog_count(nf), 0);
 	nflog_close(nf);
 	nflog_entry_release(&e);
@@ -515,6 +518,39 @@ START_TEST(expiry_and_retention)
 }
 END_TEST
 
+/* A clock that moves 5ms every time it is read (a slow fdatasync). */
+static ad_time_t
+clock_ticking(void)
+{
+	fake_now += 5 * AD_MS;
+	return fake_now;
+}
+
+START_TEST(tiny_expiry_is_still_found)
+{
+	struct nflog_opts	o = { 0 };
+	struct nflog		*nf;
+	struct nflog_entry	e;
+
+	/* repeat_interval 1ms (Alertmanager's acceptance TestRepeat): the
+	 * entry expires 2ms after the notification, yet the next flush's
+	 * dedup must find it (the resolved notification depends on it) */
+	o.now = clock_ticking;
+	nf = nflog_open(&o, NULL);
+	fake_now = 1000 * AD_SEC;
+	put_wait(nf, "g", &recv0, 5, 0, 2 * AD_MS);
+	fake_now += AD_SEC;
+	nflog_entry_init(&e);
+	ck_assert_int_eq(nflog_get(nf, "g", &recv0, &e), 0);
+	ck_assert(e.n_firing == 1 && e.firing[0] == 5);
+	ck_assert_int_eq(e.expires_at, e.ts + 2 * AD_MS);
+	ck_assert_int_eq(nflog_maintenance(nf, NULL), 0);
+	ck_assert_int_eq(nflog_get(nf, "g", &recv0, &e), -1);
+	nflog_entry_release(&e);
+	nflog_close(nf);
+}
+END_TEST
+
 START_TEST(newer_entry_wins)
 {
 	struct nflog_opts	o = { 0 };
@@ -624,6 +660,7 @@ nflog_suite(void)
 	tcase_add_test(tc, torn_tail);
 	tcase_add_test(tc, corrupt_middle);
 	tcase_add_test(tc, expiry_and_retention);
+	tcase_add_test(tc, tiny_expiry_is_still_found);
 	tcase_add_test(tc, newer_entry_wins);
 	tcase_add_test(tc, compaction);
 	tcase_add_test(tc, group_commit);
