@@ -45,20 +45,34 @@ struct nf_item {
 	struct nflog_entry	 e;
 };
 
+/* What a record of the file (and a queued write) says about its key. */
+enum nf_kind {
+	NF_ENTRY,	/* the entry (a notification succeeded) */
+	NF_INTENT,	/* a notification is being sent: taken as sent */
+	NF_TOMBSTONE	/* no entry (an intent abandoned, nothing before) */
+};
+
 struct nf_put {
 	struct nf_put		*next;
+	enum nf_kind		 kind;	/* NF_TOMBSTONE: an abandon */
+	bool			 apply;
 	struct nflog_entry	 e;
 	nflog_put_cb		 cb;
 	void			*arg;
+};
+
+struct nf_map {
+	struct nf_item		**buckets;
+	size_t			 n_buckets, n_items;
 };
 
 struct nflog {
 	struct nflog_opts	 opts;
 	char			*dir, *path;
 
-	pthread_rwlock_t	 lock;		/* the map */
-	struct nf_item		**buckets;
-	size_t			 n_buckets, n_items;
+	pthread_rwlock_t	 lock;		/* live */
+	struct nf_map		 live;
+	struct nf_map		 intents;	/* nflog thread only */
 
 	pthread_mutex_t		 mu;		/* queue and requests */
 	pthread_cond_t		 cv, done_cv;
@@ -205,6 +219,13 @@ entry_copy(struct nflog_entry *dst, const struct nflog_entry *src)
 
 /* -------------------------------------------------------- protobuf --- */
 
+/*
+ * MeshEntry, plus field 15 (varint) that only alertd's own file carries:
+ * the record's kind (enum nf_kind; absent: an entry).  Alertmanager's
+ * decoders skip unknown fields.
+ */
+#define PB_KIND_FIELD	15
+
 static void
 pb_varint(struct buf *b, uint64_t v)
 {
@@ -267,8 +288,8 @@ pb_packed(struct buf *b, unsigned field, const uint64_t *v, size_t n)
 	buf_release(&m);
 }
 
-int
-nflog_entry_encode(const struct nflog_entry *e, struct buf *out)
+static void
+entry_encode(const struct nflog_entry *e, enum nf_kind kind, struct buf *out)
 {
 	struct buf	entry, recv;
 
@@ -290,8 +311,18 @@ nflog_entry_encode(const struct nflog_entry *e, struct buf *out)
 	pb_packed(&entry, 7, e->resolved, e->n_resolved);
 	pb_bytes(out, 1, buf_str(&entry), buf_len(&entry));
 	pb_timestamp(out, 2, e->expires_at);
+	if (kind != NF_ENTRY) {
+		pb_varint(out, PB_KIND_FIELD << 3 | 0);
+		pb_varint(out, kind);
+	}
 	buf_release(&entry);
 	buf_release(&recv);
+}
+
+int
+nflog_entry_encode(const struct nflog_entry *e, struct buf *out)
+{
+	entry_encode(e, NF_ENTRY, out);
 	return 0;
 }
 
@@ -444,15 +475,16 @@ pb_entry(struct pb *m, struct nflog_entry *e, bool *has_recv)
 	return 0;
 }
 
-int
-nflog_entry_decode(const void *p, size_t len, struct nflog_entry *e,
-    struct ad_err *err)
+static int
+entry_decode(const void *p, size_t len, struct nflog_entry *e,
+    enum nf_kind *kind, struct ad_err *err)
 {
 	struct pb	m = { p, (const unsigned char *)p + len }, sub;
 	unsigned	f, w;
 	uint64_t	v;
 	bool		has_entry = false, has_recv = false;
 
+	*kind = NF_ENTRY;
 	nflog_entry_release(e);
 	set_str(&e->group_key, "", 0);
 	set_str(&e->group_name, "", 0);
@@ -467,6 +499,8 @@ nflog_entry_decode(const void *p, size_t len, struct nflog_entry *e,
 		} else if (f == 2 && w == 2) {
 			if (pb_timestamp_get(&sub, &e->expires_at) == -1)
 				goto bad;
+		} else if (f == PB_KIND_FIELD && w == 0 && v <= NF_TOMBSTONE) {
+			*kind = (enum nf_kind)v;
 		}
 	}
 	/* nflog's decodeState: ErrInvalidState */
@@ -476,6 +510,15 @@ nflog_entry_decode(const void *p, size_t len, struct nflog_entry *e,
 	return 0;
 bad:
 	return ad_err_set(err, AD_EINVAL, "malformed protobuf");
+}
+
+int
+nflog_entry_decode(const void *p, size_t len, struct nflog_entry *e,
+    struct ad_err *err)
+{
+	enum nf_kind	kind;
+
+	return entry_decode(p, len, e, &kind, err);
 }
 
 long
@@ -511,92 +554,124 @@ key_hash(const char *gkey, const char *name, const char *integ, uint32_t idx)
 	return fnv1a64_add(h, &idx, sizeof(idx));
 }
 
+static bool
+item_is(const struct nf_item *it, uint64_t h, const char *gkey,
+    const char *name, const char *integ, uint32_t idx)
+{
+	return it->hash == h && it->e.idx == idx &&
+	    strcmp(it->e.group_key, gkey) == 0 &&
+	    strcmp(it->e.group_name, name) == 0 &&
+	    strcmp(it->e.integration, integ) == 0;
+}
+
 static struct nf_item **
-map_find(struct nflog *nf, uint64_t h, const char *gkey, const char *name,
+map_find(struct nf_map *m, uint64_t h, const char *gkey, const char *name,
     const char *integ, uint32_t idx)
 {
 	struct nf_item	**pp;
 
-	if (nf->n_buckets == 0)
+	if (m->n_buckets == 0)
 		return NULL;
-	for (pp = &nf->buckets[h & (nf->n_buckets - 1)]; *pp != NULL;
-	    pp = &(*pp)->next) {
-		const struct nflog_entry *e = &(*pp)->e;
-
-		if ((*pp)->hash == h && e->idx == idx &&
-		    strcmp(e->group_key, gkey) == 0 &&
-		    strcmp(e->group_name, name) == 0 &&
-		    strcmp(e->integration, integ) == 0)
+	for (pp = &m->buckets[h & (m->n_buckets - 1)]; *pp != NULL;
+	    pp = &(*pp)->next)
+		if (item_is(*pp, h, gkey, name, integ, idx))
 			return pp;
-	}
 	return NULL;
 }
 
+static struct nf_item **
+map_find_entry(struct nf_map *m, const struct nflog_entry *e, uint64_t *h)
+{
+	*h = key_hash(e->group_key, e->group_name, e->integration, e->idx);
+	return map_find(m, *h, e->group_key, e->group_name, e->integration,
+	    e->idx);
+}
+
 static void
-map_grow(struct nflog *nf)
+map_grow(struct nf_map *m)
 {
 	struct nf_item	**nb, *it, *next;
-	size_t		 n = nf->n_buckets ? nf->n_buckets * 2 : 1024, i;
+	size_t		 n = m->n_buckets ? m->n_buckets * 2 : 64, i;
 
 	nb = xcalloc(n, sizeof(*nb));
-	for (i = 0; i < nf->n_buckets; i++)
-		for (it = nf->buckets[i]; it != NULL; it = next) {
+	for (i = 0; i < m->n_buckets; i++)
+		for (it = m->buckets[i]; it != NULL; it = next) {
 			next = it->next;
 			it->next = nb[it->hash & (n - 1)];
 			nb[it->hash & (n - 1)] = it;
 		}
-	free(nf->buckets);
-	nf->buckets = nb;
-	nf->n_buckets = n;
+	free(m->buckets);
+	m->buckets = nb;
+	m->n_buckets = n;
 }
 
-/*
- * state.merge: takes e's contents when it is newer and not expired at
- * now.  Write lock held.  Log() merges at the entry's own time (so an
- * entry with a tiny repeat_interval is kept: the dedup of the next
- * flush still finds it, expired or not, until maintenance), and a loaded
- * snapshot is taken whole (loadSnapshot): pass INT64_MIN.
- */
-static bool
-map_merge(struct nflog *nf, struct nflog_entry *e, ad_time_t now)
+/* Stores e (its contents are taken) under its key, replacing any. */
+static void
+map_set(struct nf_map *m, struct nflog_entry *e)
 {
 	uint64_t	 h;
-	struct nf_item	**pp, *it;
+	struct nf_item	**pp = map_find_entry(m, e, &h), *it;
 
-	if (e->expires_at < now)
-		return false;
-	h = key_hash(e->group_key, e->group_name, e->integration, e->idx);
-	pp = map_find(nf, h, e->group_key, e->group_name, e->integration,
-	    e->idx);
 	if (pp != NULL) {
-		if ((*pp)->e.ts >= e->ts)
-			return false;
 		nflog_entry_release(&(*pp)->e);
 		(*pp)->e = *e;
 		nflog_entry_init(e);
-		return true;
+		return;
 	}
-	if (nf->n_items * 4 >= nf->n_buckets * 3)
-		map_grow(nf);
+	if (m->n_items * 4 >= m->n_buckets * 3)
+		map_grow(m);
 	it = xcalloc(1, sizeof(*it));
 	it->hash = h;
 	it->e = *e;
 	nflog_entry_init(e);
-	it->next = nf->buckets[h & (nf->n_buckets - 1)];
-	nf->buckets[h & (nf->n_buckets - 1)] = it;
-	nf->n_items++;
-	return true;
+	it->next = m->buckets[h & (m->n_buckets - 1)];
+	m->buckets[h & (m->n_buckets - 1)] = it;
+	m->n_items++;
 }
 
-/* Drops entries with !expires_at.After(now).  Write lock held. */
+static void
+map_del(struct nf_map *m, const struct nflog_entry *key)
+{
+	uint64_t	 h;
+	struct nf_item	**pp = map_find_entry(m, key, &h), *it;
+
+	if (pp == NULL)
+		return;
+	it = *pp;
+	*pp = it->next;
+	nflog_entry_release(&it->e);
+	free(it);
+	m->n_items--;
+}
+
+/*
+ * state.merge: would e replace what the map holds (it is newer, and not
+ * expired at now)?  Log() merges at the entry's own time (so an entry
+ * with a tiny repeat_interval is kept: the dedup of the next flush still
+ * finds it, expired or not, until maintenance); an import takes
+ * everything (INT64_MIN).
+ */
+static bool
+map_accepts(struct nf_map *m, const struct nflog_entry *e, ad_time_t now)
+{
+	uint64_t	 h;
+	struct nf_item	**pp;
+
+	if (e->expires_at < now)
+		return false;
+	pp = map_find_entry(m, e, &h);
+	return pp == NULL || (*pp)->e.ts < e->ts;
+}
+
+/* Drops entries with !expires_at.After(now). */
 static size_t
-map_gc(struct nflog *nf, ad_time_t now)
+map_gc(struct nf_map *m, ad_time_t now)
 {
 	struct nf_item	**pp, *it;
 	size_t		 i, n = 0;
 
-	for (i = 0; i < nf->n_buckets; i++) {
-		pp = &nf->buckets[i];
+	for (i = 0; i < m->n_buckets; i++) {
+		pp = &m->buckets[i];
 		while (*pp != NULL) {
 			it = *pp;
 			if (it->e.expires_at > now) {
@@ -606,7 +681,7 @@ map_gc(struct nflog *nf, ad_time_t now)
 			*pp = it->next;
 			nflog_entry_release(&it->e);
 			free(it);
-			nf->n_items--;
+			m->n_items--;
 			n++;
 		}
 	}
@@ -614,20 +689,19 @@ map_gc(struct nflog *nf, ad_time_t now)
 }
 
 static void
-map_free(struct nflog *nf)
+map_free(struct nf_map *m)
 {
 	struct nf_item	*it, *next;
 	size_t		 i;
 
-	for (i = 0; i < nf->n_buckets; i++)
-		for (it = nf->buckets[i]; it != NULL; it = next) {
+	for (i = 0; i < m->n_buckets; i++)
+		for (it = m->buckets[i]; it != NULL; it = next) {
 			next = it->next;
 			nflog_entry_release(&it->e);
 			free(it);
 		}
-	free(nf->buckets);
-	nf->buckets = NULL;
-	nf->n_buckets = nf->n_items = 0;
+	free(m->buckets);
+	memset(m, 0, sizeof(*m));
 }
 
 /* --------------------------------------------------------------- file --- */
@@ -650,13 +724,13 @@ get_u32(const unsigned char *p)
 
 /* Appends one framed record. */
 static void
-record_add(struct buf *b, const struct nflog_entry *e)
+record_add(struct buf *b, const struct nflog_entry *e, enum nf_kind kind)
 {
 	size_t		start = buf_len(b);
 	unsigned char	hdr[8];
 
 	buf_add(b, "\0\0\0\0\0\0\0\0", 8);
-	nflog_entry_encode(e, b);
+	entry_encode(e, kind, b);
 	put_u32(hdr, (uint32_t)(buf_len(b) - start - 8));
 	put_u32(hdr + 4, nflog_crc32c(buf_str(b) + start + 8,
 	    buf_len(b) - start - 8));
@@ -720,16 +794,24 @@ snapshot(struct nflog *nf, struct ad_err *err)
 	char		*tmp;
 	struct nf_item	*it;
 	size_t		 i;
+	uint64_t	 h;
 	int		 fd, rc = -1;
 	int64_t		 t0 = ad_mono();
 
 	buf_init(&b, BUF_NOCAP);
 	buf_add(&b, NFLOG_MAGIC, NFLOG_MAGIC_LEN);
+	/* every entry, except that a notification in flight is written as
+	 * its intent, so that a crash after this compaction still takes it
+	 * as sent */
 	pthread_rwlock_rdlock(&nf->lock);
-	for (i = 0; i < nf->n_buckets; i++)
-		for (it = nf->buckets[i]; it != NULL; it = it->next)
-			record_add(&b, &it->e);
+	for (i = 0; i < nf->live.n_buckets; i++)
+		for (it = nf->live.buckets[i]; it != NULL; it = it->next)
+			if (map_find_entry(&nf->intents, &it->e, &h) == NULL)
+				record_add(&b, &it->e, NF_ENTRY);
 	pthread_rwlock_unlock(&nf->lock);
+	for (i = 0; i < nf->intents.n_buckets; i++)
+		for (it = nf->intents.buckets[i]; it != NULL; it = it->next)
+			record_add(&b, &it->e, NF_INTENT);
 	tmp = xasprintf("%s.tmp", nf->path);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd == -1) {
@@ -768,7 +850,7 @@ maintenance(struct nflog *nf, struct ad_err *err)
 	size_t	n;
 
 	pthread_rwlock_wrlock(&nf->lock);
-	n = map_gc(nf, nf_now(nf));
+	n = map_gc(&nf->live, nf_now(nf));
 	pthread_rwlock_unlock(&nf->lock);
 	atomic_fetch_add(&nf->gc_count, 1);
 	atomic_fetch_add(&nf->gc_ns, (uint64_t)(ad_mono() - t0));
@@ -781,13 +863,19 @@ maintenance(struct nflog *nf, struct ad_err *err)
 
 /* ---------------------------------------------------------------- load --- */
 
-/* Loaded entries are kept even when expired, until maintenance. */
+/*
+ * Replays one record of our file: the last record of a key wins (the
+ * file's order is the order of events); an intent counts as sent.
+ * Loaded entries are kept even when expired, until maintenance.
+ */
 static void
-load_entry(struct nflog *nf, struct nflog_entry *e, size_t *kept)
+load_record(struct nflog *nf, struct nflog_entry *e, enum nf_kind kind)
 {
 	pthread_rwlock_wrlock(&nf->lock);
-	if (map_merge(nf, e, INT64_MIN))
-		(*kept)++;
+	if (kind == NF_TOMBSTONE)
+		map_del(&nf->live, e);
+	else
+		map_set(&nf->live, e);
 	pthread_rwlock_unlock(&nf->lock);
 }
 
@@ -797,11 +885,12 @@ load_own(struct nflog *nf, const struct buf *b)
 {
 	const unsigned char	*p = (const unsigned char *)buf_str(b);
 	size_t			 len = buf_len(b), off = NFLOG_MAGIC_LEN;
-	size_t			 n = 0, kept = 0;
+	size_t			 n = 0;
 	struct nflog_entry	 e;
 	struct ad_err		 err;
 	uint32_t		 rlen;
 	const char		*why = NULL;
+	enum nf_kind		 kind;
 
 	if (len < NFLOG_MAGIC_LEN || memcmp(p, NFLOG_MAGIC,
 	    NFLOG_MAGIC_LEN) != 0) {
@@ -825,16 +914,17 @@ load_own(struct nflog *nf, const struct buf *b)
 			why = "checksum mismatch";
 			break;
 		}
-		if (nflog_entry_decode(p + off + 8, rlen, &e, &err) == -1) {
+		if (entry_decode(p + off + 8, rlen, &e, &kind, &err) == -1) {
 			why = err.msg;
 			break;
 		}
-		load_entry(nf, &e, &kept);
+		load_record(nf, &e, kind);
 		n++;
 		off += 8 + rlen;
 	}
 	nflog_entry_release(&e);
-	log_debug("loaded notification log: %zu records, %zu entries", n, kept);
+	log_debug("loaded notification log: %zu records, %zu entries", n,
+	    nf->live.n_items);
 	if (why == NULL)
 		return 0;
 	{
@@ -871,7 +961,13 @@ import_am(struct nflog *nf, const char *path)
 		    &err);
 		if (r <= 0)
 			break;
-		load_entry(nf, &e, &kept);
+		/* Alertmanager's state: the newest entry of a key */
+		pthread_rwlock_wrlock(&nf->lock);
+		if (map_accepts(&nf->live, &e, INT64_MIN)) {
+			map_set(&nf->live, &e);
+			kept++;
+		}
+		pthread_rwlock_unlock(&nf->lock);
 		off += (size_t)r;
 		n++;
 	}
@@ -924,31 +1020,80 @@ load(struct nflog *nf, struct ad_err *err)
 
 /* -------------------------------------------------------------- thread --- */
 
+/* An abandoned intent: the disk goes back to the entry in memory. */
+static void
+record_abandon(struct nflog *nf, struct buf *b, const struct nflog_entry *key)
+{
+	uint64_t	 h;
+	struct nf_item	**pp;
+
+	pthread_rwlock_rdlock(&nf->lock);
+	pp = map_find_entry(&nf->live, key, &h);
+	if (pp != NULL)
+		record_add(b, &(*pp)->e, NF_ENTRY);
+	else
+		record_add(b, key, NF_TOMBSTONE);
+	pthread_rwlock_unlock(&nf->lock);
+}
+
+/* Appends and fdatasyncs the records of puts; -1 on an I/O error. */
+static int
+write_puts(struct nflog *nf, struct nf_put *puts)
+{
+	struct buf	 b;
+	struct nf_put	*p;
+	int		 rc = 0;
+
+	buf_init(&b, BUF_NOCAP);
+	for (p = puts; p != NULL; p = p->next) {
+		if (p->kind == NF_INTENT)
+			record_add(&b, &p->e, NF_INTENT);
+		else if (p->kind == NF_ENTRY && p->apply)
+			record_add(&b, &p->e, NF_ENTRY);
+		else
+			record_abandon(nf, &b, &p->e);
+	}
+	if (write_all(nf->fd, buf_str(&b), buf_len(&b)) == -1 ||
+	    fdatasync(nf->fd) == -1) {
+		rc = -1;
+		atomic_fetch_add(&nf->write_errors, 1);
+		log_errorkv("Writing the notification log failed", "file",
+		    nf->path, "err", strerror(errno), NULL);
+	} else {
+		nf->size += (off_t)buf_len(&b);
+	}
+	buf_release(&b);
+	return rc;
+}
+
+/*
+ * One group commit: decide which entries merge (Log's rule), write every
+ * record and fdatasync once, then make the entries visible and run the
+ * callbacks.  nflog thread (or the caller, for a memory-only log).
+ */
 static void
 run_puts(struct nflog *nf, struct nf_put *puts)
 {
-	struct buf	 b;
 	struct nf_put	*p, *next;
 	int		 rc = 0;
 
-	if (nf->fd != -1) {
-		buf_init(&b, BUF_NOCAP);
-		for (p = puts; p != NULL; p = p->next)
-			record_add(&b, &p->e);
-		if (write_all(nf->fd, buf_str(&b), buf_len(&b)) == -1 ||
-		    fdatasync(nf->fd) == -1) {
-			rc = -1;
-			atomic_fetch_add(&nf->write_errors, 1);
-			log_errorkv("Writing the notification log failed",
-			    "file", nf->path, "err", strerror(errno), NULL);
-		} else {
-			nf->size += (off_t)buf_len(&b);
-		}
-		buf_release(&b);
-	}
-	pthread_rwlock_wrlock(&nf->lock);
+	pthread_rwlock_rdlock(&nf->lock);
 	for (p = puts; p != NULL; p = p->next)
-		(void)map_merge(nf, &p->e, p->e.ts);
+		p->apply = p->kind == NF_ENTRY &&
+		    map_accepts(&nf->live, &p->e, p->e.ts);
+	pthread_rwlock_unlock(&nf->lock);
+	if (nf->fd != -1)
+		rc = write_puts(nf, puts);
+	pthread_rwlock_wrlock(&nf->lock);
+	for (p = puts; p != NULL; p = p->next) {
+		if (p->kind == NF_INTENT) {
+			map_set(&nf->intents, &p->e);
+			continue;
+		}
+		map_del(&nf->intents, &p->e);
+		if (p->apply)
+			map_set(&nf->live, &p->e);
+	}
 	pthread_rwlock_unlock(&nf->lock);
 	for (p = puts; p != NULL; p = next) {
 		next = p->next;
@@ -1030,7 +1175,8 @@ nflog_open(const struct nflog_opts *opts, struct ad_err *err)
 	pthread_mutex_init(&nf->mu, NULL);
 	pthread_cond_init(&nf->cv, NULL);
 	pthread_cond_init(&nf->done_cv, NULL);
-	map_grow(nf);
+	map_grow(&nf->live);
+	map_grow(&nf->intents);
 	if (nf->opts.dir == NULL)
 		return nf;
 	nf->dir = xstrdup(nf->opts.dir);
@@ -1071,7 +1217,8 @@ nflog_close(struct nflog *nf)
 	}
 	if (nf->fd != -1)
 		close(nf->fd);
-	map_free(nf);
+	map_free(&nf->live);
+	map_free(&nf->intents);
 	pthread_rwlock_destroy(&nf->lock);
 	pthread_mutex_destroy(&nf->mu);
 	pthread_cond_destroy(&nf->cv);
@@ -1109,7 +1256,8 @@ nflog_get(struct nflog *nf, const char *group_key,
 
 	h = key_hash(group_key, r->group_name, r->integration, r->idx);
 	pthread_rwlock_rdlock(&nf->lock);
-	pp = map_find(nf, h, group_key, r->group_name, r->integration, r->idx);
+	pp = map_find(&nf->live, h, group_key, r->group_name, r->integration,
+	    r->idx);
 	if (pp != NULL)
 		entry_copy(out, &(*pp)->e);
 	pthread_rwlock_unlock(&nf->lock);
@@ -1117,8 +1265,8 @@ nflog_get(struct nflog *nf, const char *group_key,
 	return pp != NULL ? 0 : -1;
 }
 
-void
-nflog_put(struct nflog *nf, const char *group_key,
+static void
+queue_put(struct nflog *nf, enum nf_kind kind, const char *group_key,
     const struct nflog_receiver *r, const uint64_t *firing, size_t n_firing,
     const uint64_t *resolved, size_t n_resolved, ad_dur_t expiry,
     nflog_put_cb cb, void *arg)
@@ -1127,6 +1275,7 @@ nflog_put(struct nflog *nf, const char *group_key,
 	ad_time_t	 now = nf_now(nf);
 
 	nflog_entry_init(&p->e);
+	p->kind = kind;
 	p->e.group_key = xstrdup(group_key);
 	p->e.group_name = xstrdup(r->group_name);
 	p->e.integration = xstrdup(r->integration);
@@ -1157,6 +1306,41 @@ nflog_put(struct nflog *nf, const char *group_key,
 }
 
 void
+nflog_put(struct nflog *nf, const char *group_key,
+    const struct nflog_receiver *r, const uint64_t *firing, size_t n_firing,
+    const uint64_t *resolved, size_t n_resolved, ad_dur_t expiry,
+    nflog_put_cb cb, void *arg)
+{
+	queue_put(nf, NF_ENTRY, group_key, r, firing, n_firing, resolved,
+	    n_resolved, expiry, cb, arg);
+}
+
+void
+nflog_intend(struct nflog *nf, const char *group_key,
+    const struct nflog_receiver *r, const uint64_t *firing, size_t n_firing,
+    const uint64_t *resolved, size_t n_resolved, ad_dur_t expiry,
+    nflog_put_cb cb, void *arg)
+{
+	if (!nf->threaded) {		/* nothing survives a crash anyway */
+		if (cb != NULL)
+			cb(arg, 0);
+		return;
+	}
+	queue_put(nf, NF_INTENT, group_key, r, firing, n_firing, resolved,
+	    n_resolved, expiry, cb, arg);
+}
+
+void
+nflog_abandon(struct nflog *nf, const char *group_key,
+    const struct nflog_receiver *r)
+{
+	if (!nf->threaded)
+		return;
+	queue_put(nf, NF_TOMBSTONE, group_key, r, NULL, 0, NULL, 0, 0, NULL,
+	    NULL);
+}
+
+void
 nflog_scan(struct nflog *nf, int (*fn)(void *arg, const struct nflog_entry *e),
     void *arg)
 {
@@ -1164,8 +1348,8 @@ nflog_scan(struct nflog *nf, int (*fn)(void *arg, const struct nflog_entry *e),
 	size_t		 i;
 
 	pthread_rwlock_rdlock(&nf->lock);
-	for (i = 0; i < nf->n_buckets; i++)
-		for (it = nf->buckets[i]; it != NULL; it = it->next)
+	for (i = 0; i < nf->live.n_buckets; i++)
+		for (it = nf->live.buckets[i]; it != NULL; it = it->next)
 			if (fn(arg, &it->e) != 0)
 				goto out;
 out:
@@ -1178,7 +1362,7 @@ nflog_count(struct nflog *nf)
 	size_t	n;
 
 	pthread_rwlock_rdlock(&nf->lock);
-	n = nf->n_items;
+	n = nf->live.n_items;
 	pthread_rwlock_unlock(&nf->lock);
 	return n;
 }

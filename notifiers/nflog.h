@@ -22,7 +22,8 @@
  *
  * The file: "ALERTD-NFLOG\0\0\0\1", then records of u32le length, u32le
  * CRC-32C of the payload, and the payload, an nflogpb.MeshEntry in
- * protobuf.  At open, records are read up to the first torn or corrupt
+ * protobuf, with field 15 for the record's kind (an entry, an intent, a
+ * tombstone).  Replayed in order: the last record of a key wins.  At open, records are read up to the first torn or corrupt
  * one; the valid prefix is kept, what was dropped is logged, the damaged
  * file is kept as nflog.alertd.corrupt and a clean one is written.
  *
@@ -111,6 +112,26 @@ void		 nflog_put(struct nflog *nf, const char *group_key,
 		    size_t n_firing, const uint64_t *resolved,
 		    size_t n_resolved, ad_dur_t expiry, nflog_put_cb cb,
 		    void *arg);
+
+/*
+ * Write-ahead for a notification about to be sent: the entry that the
+ * success will record, on disk before cb(arg, rc) runs, not visible to
+ * nflog_get.  After a crash the intent counts as sent: a notification the
+ * receiver may have got is never repeated before repeat_interval (one
+ * that the crash cut off before it left waits for repeat_interval).
+ * nflog_put (success) or nflog_abandon (failure) settles it; a
+ * compaction keeps it while it is unsettled.  A memory-only log calls cb
+ * at once.
+ */
+void		 nflog_intend(struct nflog *nf, const char *group_key,
+		    const struct nflog_receiver *r, const uint64_t *firing,
+		    size_t n_firing, const uint64_t *resolved,
+		    size_t n_resolved, ad_dur_t expiry, nflog_put_cb cb,
+		    void *arg);
+/* The notification failed: the file goes back to the entry in memory
+ * (or none), with the next write.  No callback. */
+void		 nflog_abandon(struct nflog *nf, const char *group_key,
+		    const struct nflog_receiver *r);
 
 /* Calls fn on each entry (under the read lock: fn must not call nflog).
  * Stops early when fn returns non-zero. */

@@ -1,9 +1,10 @@
 /*
  * The notification pipeline (see pipeline.h): Alertmanager's stages for
- * one flush, with the muting stages run at submit time and, per
- * integration, a notify job whose prepare is the DedupStage and whose
- * success is recorded in the notification log (SetNotifiesStage) before
- * the flush reports done.
+ * one flush.  The muting stages and the DedupStage run at submit time;
+ * each integration with something new writes a write-ahead intent to the
+ * notification log, and once it is on disk a notify job sends it (the
+ * RetryStage); success records the entry (SetNotifiesStage) before the
+ * flush reports done, failure abandons the intent.
  *
  * Alertmanager quirks kept: a stage that leaves no alert ends the flush
  * with success and the later stages do not run (MultiStage); an unknown
@@ -38,7 +39,6 @@ struct pipeline {
 	struct notify_muters	 muters;
 	ad_time_t		 (*now)(void);
 	_Atomic size_t		 inflight;
-	struct nflog_entry	 scratch;	/* notify thread only */
 };
 
 struct pl_flush;
@@ -47,7 +47,6 @@ struct pl_integ {
 	struct notify_job		 job;	/* first: the job's address */
 	struct pl_flush			*fl;
 	const struct config_integration	*ci;
-	bool				 record;
 	struct alert			**sent;	/* send_resolved false */
 	size_t				 n_sent;
 };
@@ -282,21 +281,9 @@ integ_prepare(struct notify_job *job, struct notify_req *req,
 	struct pl_flush		*fl = in->fl;
 	struct pipeline		*p = fl->p;
 	struct notify_flush	*f = fl->f;
-	struct nflog_receiver	 r;
 	struct notify_ctx	 ctx;
-	struct nflog_entry	*e = NULL;
 	size_t			 i;
 
-	r.group_name = fl->recv->name;
-	r.integration = in->ci->type->name;
-	r.idx = in->ci->idx;
-	if (nflog_get(p->nflog, f->group_key, &r, &p->scratch) == 0)
-		e = &p->scratch;
-	if (!pipeline_needs_update(e, fl->firing, fl->n_firing, fl->resolved,
-	    fl->n_resolved, in->ci->send_resolved, f->repeat_interval,
-	    p->now()))
-		return NOTIFY_PREP_SKIP;
-	in->record = true;
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.alerts = f->alerts;
 	ctx.n_alerts = f->n_alerts;
@@ -342,6 +329,14 @@ integ_verdict(struct notify_job *job, const struct notify_resp *r,
 }
 
 static void
+integ_receiver(const struct pl_integ *in, struct nflog_receiver *r)
+{
+	r->group_name = in->fl->recv->name;
+	r->integration = in->ci->type->name;
+	r->idx = in->ci->idx;
+}
+
+static void
 integ_done(struct notify_job *job, const struct notify_result *res)
 {
 	struct pl_integ		*in = (struct pl_integ *)job;
@@ -349,24 +344,36 @@ integ_done(struct notify_job *job, const struct notify_result *res)
 	struct nflog_receiver	 r;
 	char			 n[32];
 
+	integ_receiver(in, &r);
 	if (!res->ok) {
 		snprintf(n, sizeof(n), "%zu", fl->f->n_alerts);
 		log_errorkv("Notify for alerts failed", "num_alerts", n,
 		    "err", res->err != NULL ? res->err->msg : "", NULL);
+		nflog_abandon(fl->p->nflog, fl->f->group_key, &r);
 		integ_finished(in, false);
 		return;
 	}
-	if (!in->record) {
-		integ_finished(in, true);
-		return;
-	}
 	/* SetNotifiesStage: the entry lives 2 * repeat_interval */
-	r.group_name = fl->recv->name;
-	r.integration = in->ci->type->name;
-	r.idx = in->ci->idx;
 	nflog_put(fl->p->nflog, fl->f->group_key, &r, fl->firing, fl->n_firing,
 	    fl->resolved, fl->n_resolved, 2 * fl->f->repeat_interval,
 	    integ_recorded, in);
+}
+
+/* The intent is on disk: the notification may leave. */
+static void
+integ_intended(void *arg, int rc)
+{
+	struct pl_integ		*in = arg;
+	struct pl_flush		*fl = in->fl;
+	struct nflog_receiver	 r;
+
+	(void)rc;	/* a write error is logged; sending beats silence */
+	if (notify_submit(fl->p->notify, &in->job) == 0)
+		return;
+	/* the notify thread is stopped: shutdown */
+	integ_receiver(in, &r);
+	nflog_abandon(fl->p->nflog, fl->f->group_key, &r);
+	integ_finished(in, false);
 }
 
 static const struct notify_job_ops integ_ops = {
@@ -493,27 +500,61 @@ u64_cmp(const void *a, const void *b)
 }
 
 /* The DedupStage's firing and resolved hash sets, sorted. */
-static void
-flush_hashes(struct pl_flush *fl)
-{
-	struct notify_flush	*f = fl->f;
-	size_t			 i;
-	uint64_t		 h;
+struct hashes {
+	uint64_t	*firing, *resolved;
+	size_t		 n_firing, n_resolved;
+};
 
-	fl->firing = xcalloc(f->n_alerts + 1, sizeof(*fl->firing));
-	fl->resolved = xcalloc(f->n_alerts + 1, sizeof(*fl->resolved));
+static void
+flush_hashes(const struct notify_flush *f, struct hashes *h)
+{
+	size_t		 i;
+	uint64_t	 v;
+
+	h->firing = xcalloc(f->n_alerts + 1, sizeof(*h->firing));
+	h->resolved = xcalloc(f->n_alerts + 1, sizeof(*h->resolved));
+	h->n_firing = h->n_resolved = 0;
 	for (i = 0; i < f->n_alerts; i++) {
-		h = pipeline_alert_hash(f->alerts[i]->labels);
+		v = pipeline_alert_hash(f->alerts[i]->labels);
 		if (alert_resolved_at(f->alerts[i], f->now))
-			fl->resolved[fl->n_resolved++] = h;
+			h->resolved[h->n_resolved++] = v;
 		else
-			fl->firing[fl->n_firing++] = h;
+			h->firing[h->n_firing++] = v;
 	}
-	if (fl->n_firing > 1)
-		qsort(fl->firing, fl->n_firing, sizeof(*fl->firing), u64_cmp);
-	if (fl->n_resolved > 1)
-		qsort(fl->resolved, fl->n_resolved, sizeof(*fl->resolved),
+	if (h->n_firing > 1)
+		qsort(h->firing, h->n_firing, sizeof(*h->firing), u64_cmp);
+	if (h->n_resolved > 1)
+		qsort(h->resolved, h->n_resolved, sizeof(*h->resolved),
 		    u64_cmp);
+}
+
+/*
+ * DedupStage for each integration of recv: sets send[i]; returns how many
+ * have something to notify.
+ */
+static size_t
+dedup(struct pipeline *p, const struct notify_flush *f,
+    const struct config_receiver *recv, const struct hashes *h, bool *send)
+{
+	struct nflog_entry	 e;
+	struct nflog_receiver	 r;
+	size_t			 i, n = 0;
+	ad_time_t		 now = p->now();
+
+	nflog_entry_init(&e);
+	r.group_name = recv->name;
+	for (i = 0; i < recv->n_integrations; i++) {
+		r.integration = recv->integrations[i].type->name;
+		r.idx = recv->integrations[i].idx;
+		send[i] = pipeline_needs_update(nflog_get(p->nflog,
+		    f->group_key, &r, &e) == 0 ? &e : NULL, h->firing,
+		    h->n_firing, h->resolved, h->n_resolved,
+		    recv->integrations[i].send_resolved, f->repeat_interval,
+		    now);
+		n += send[i];
+	}
+	nflog_entry_release(&e);
+	return n;
 }
 
 static struct pl_flush *
@@ -551,8 +592,10 @@ pipeline_submit(struct pipeline *p, struct notify_flush *f)
 {
 	const struct config_receiver	*recv;
 	struct pl_flush			*fl;
-	struct notify_job		**jobs;
-	size_t				 i;
+	struct hashes			 h;
+	struct nflog_receiver		 r;
+	bool				*send;
+	size_t				 i, j, n;
 
 	atomic_fetch_add(&p->inflight, 1);
 	recv = config_receiver(f->cfg, f->receiver);
@@ -571,24 +614,41 @@ pipeline_submit(struct pipeline *p, struct notify_flush *f)
 		submit_nop(p, f, true);
 		return;
 	}
-	fl = flush_new(p, f, recv, recv->n_integrations);
-	flush_hashes(fl);
-	jobs = xcalloc(recv->n_integrations, sizeof(*jobs));
-	for (i = 0; i < recv->n_integrations; i++) {
-		struct pl_integ	*in = &fl->integ[i];
+	flush_hashes(f, &h);
+	send = xcalloc(recv->n_integrations, sizeof(*send));
+	n = dedup(p, f, recv, &h, send);
+	if (n == 0) {
+		free(h.firing);
+		free(h.resolved);
+		free(send);
+		submit_nop(p, f, true);
+		return;
+	}
+	fl = flush_new(p, f, recv, n);
+	fl->firing = h.firing;
+	fl->resolved = h.resolved;
+	fl->n_firing = h.n_firing;
+	fl->n_resolved = h.n_resolved;
+	for (i = j = 0; i < recv->n_integrations; i++) {
+		struct pl_integ	*in;
 
+		if (!send[i])
+			continue;
+		in = &fl->integ[j++];
 		in->fl = fl;
 		in->ci = &recv->integrations[i];
 		notify_job_init(&in->job, &integ_ops, in->ci->type->name,
 		    recv->name, in->ci->idx, f->deadline);
-		jobs[i] = &in->job;
 	}
-	if (notify_submitv(p->notify, jobs, recv->n_integrations) == -1) {
-		/* the notify thread is stopped: shutdown */
-		atomic_store(&fl->failed, true);
-		flush_end(fl);
+	free(send);
+	/* write-ahead: each notification leaves once its intent is on disk
+	 * (the callback may run here, for a memory-only log) */
+	for (i = 0; i < n; i++) {
+		integ_receiver(&fl->integ[i], &r);
+		nflog_intend(p->nflog, f->group_key, &r, fl->firing,
+		    fl->n_firing, fl->resolved, fl->n_resolved,
+		    2 * f->repeat_interval, integ_intended, &fl->integ[i]);
 	}
-	free(jobs);
 }
 
 /* ------------------------------------------------------------ object --- */
@@ -604,7 +664,6 @@ pipeline_new(const struct pipeline_opts *opts)
 	    opts->external_url : "");
 	p->muters = opts->muters;
 	p->now = opts->now != NULL ? opts->now : ad_now;
-	nflog_entry_init(&p->scratch);
 	return p;
 }
 
@@ -628,7 +687,6 @@ pipeline_free(struct pipeline *p)
 	if (atomic_load(&p->inflight) != 0)
 		log_error("pipeline freed with %zu flushes in flight",
 		    atomic_load(&p->inflight));
-	nflog_entry_release(&p->scratch);
 	free(p->external_url);
 	free(p);
 }

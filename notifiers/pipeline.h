@@ -10,11 +10,15 @@
  *	  muting stages, at once, on the caller's thread: the muters
  *	  (inhibition, silences) and the route's time intervals, evaluated
  *	  at f->now; a stage that leaves no alert ends the flush (ok)
- *	  per integration, a job for the notify thread:
- *	    dedup against the notification log (Alertmanager's needsUpdate,
- *	    alert hashes as notify.hashAlert), send_resolved filtering,
- *	    notifier prepare, send, retry until f->deadline, and on success
- *	    a notification log entry, durable before it counts
+ *	  DedupStage per integration against the notification log
+ *	  (Alertmanager's needsUpdate, alert hashes as notify.hashAlert)
+ *	  per integration with something new, a write-ahead intent in the
+ *	  log (on disk before the request leaves: a crash while the
+ *	  receiver has the notification cannot make alertd repeat it),
+ *	  then a job for the notify thread: send_resolved filtering,
+ *	  notifier prepare, send, retry until f->deadline; on success the
+ *	  log entry (SetNotifiesStage), durable before it counts; on
+ *	  failure the intent is abandoned
  *	  f->done(f->arg, ok) once every integration is finished
  *
  * ok is true when every integration succeeded or had nothing to send
@@ -29,6 +33,8 @@
  * block (post to the dispatcher's queue).  The dispatcher must not submit
  * a flush for a group while the previous one of that group is in flight
  * (Alertmanager's aggrGroup runs one flush at a time): dedup relies on it.
+ * pipeline_submit may run on several threads at once (an old and a new
+ * dispatcher around a reload).
  *
  * Shutdown order: stop submitting (dispatch_stop), notify_stop (cancels
  * what is in flight: their done runs with ok = false), nflog_close (runs

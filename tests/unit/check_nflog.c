@@ -392,6 +392,111 @@ three_entries(const char *dir)
 	nflog_close(nf);
 }
 
+static void
+intend_wait(struct nflog *nf, const char *gkey, const uint64_t *firing,
+    size_t n)
+{
+	struct waiter	w = { PTHREAD_MUTEX_INITIALIZER,
+	    PTHREAD_COND_INITIALIZER, 0, 0 };
+
+	nflog_intend(nf, gkey, &recv0, firing, n, NULL, 0, 2 * AD_HOUR,
+	    waiter_cb, &w);
+	waiter_wait(&w, 1);
+	ck_assert_int_eq(w.rc, 0);
+}
+
+/* Runs fn in a child that then dies without closing (kill -9). */
+static void
+in_crashing_child(const char *dir, void (*fn)(const char *))
+{
+	pid_t	pid = fork();
+	int	status;
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		fn(dir);
+		_exit(0);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+static void
+child_intends(const char *dir)
+{
+	struct nflog		*nf = open_at(dir, 0);
+	static const uint64_t	 f12[] = { 1, 2 };
+	struct nflog_entry	 e;
+
+	put_wait(nf, "g1", &recv0, 1, 0, 2 * AD_HOUR);
+	intend_wait(nf, "g1", f12, 2);
+	/* not visible: the notification has not succeeded */
+	nflog_entry_init(&e);
+	if (nflog_get(nf, "g1", &recv0, &e) != 0 || e.n_firing != 1)
+		_exit(3);
+	nflog_entry_release(&e);
+	/* a compaction while it is in flight keeps the intent */
+	if (nflog_maintenance(nf, NULL) != 0)
+		_exit(4);
+}
+
+START_TEST(intent_counts_after_a_crash)
+{
+	char			*dir = tmpdir();
+	struct nflog		*nf;
+	struct nflog_entry	 e;
+
+	fake_now = 1000 * AD_SEC;
+	in_crashing_child(dir, child_intends);
+	nf = open_at(dir, 0);
+	nflog_entry_init(&e);
+	ck_assert_int_eq(nflog_get(nf, "g1", &recv0, &e), 0);
+	ck_assert(e.n_firing == 2 && e.firing[0] == 1 && e.firing[1] == 2);
+	nflog_entry_release(&e);
+	nflog_close(nf);
+	rmdir_all(dir);
+	free(dir);
+}
+END_TEST
+
+static void
+child_abandons(const char *dir)
+{
+	struct nflog		*nf = open_at(dir, 0);
+	static const uint64_t	 f12[] = { 1, 2 }, f3[] = { 3 };
+
+	put_wait(nf, "g1", &recv0, 1, 0, 2 * AD_HOUR);
+	intend_wait(nf, "g1", f12, 2);
+	nflog_abandon(nf, "g1", &recv0);
+	intend_wait(nf, "g2", f3, 1);
+	nflog_abandon(nf, "g2", &recv0);
+	/* settled in order: a later put waits for the abandons' write */
+	put_wait(nf, "g3", &recv0, 4, 0, 2 * AD_HOUR);
+}
+
+START_TEST(abandoned_intent_is_undone)
+{
+	char			*dir = tmpdir();
+	struct nflog		*nf;
+	struct nflog_entry	 e;
+
+	fake_now = 1000 * AD_SEC;
+	in_crashing_child(dir, child_abandons);
+	nf = open_at(dir, 0);
+	nflog_entry_init(&e);
+	/* back to the entry before the intent, or to none */
+	ck_assert_int_eq(nflog_get(nf, "g1", &recv0, &e), 0);
+	ck_assert(e.n_firing == 1 && e.firing[0] == 1);
+	ck_assert_int_eq(nflog_get(nf, "g2", &recv0, &e), -1);
+	ck_assert_int_eq(nflog_get(nf, "g3", &recv0, &e), 0);
+	ck_assert_uint_eq(nflog_count(nf), 2);
+	nflog_entry_release(&e);
+	nflog_close(nf);
+	rmdir_all(dir);
+	free(dir);
+}
+END_TEST
+
 START_TEST(torn_tail)
 {
 	char		*dir = tmpdir(), *path, *data, *logged, *bad;
@@ -657,6 +762,8 @@ nflog_suite(void)
 	tcase_add_test(tc, codec_roundtrip);
 	tcase_add_test(tc, import_alertmanager_snapshot);
 	tcase_add_test(tc, entry_on_disk_before_callback);
+	tcase_add_test(tc, intent_counts_after_a_crash);
+	tcase_add_test(tc, abandoned_intent_is_undone);
 	tcase_add_test(tc, torn_tail);
 	tcase_add_test(tc, corrupt_middle);
 	tcase_add_test(tc, expiry_and_retention);

@@ -126,6 +126,7 @@ struct env {
 	struct nflog	*nflog;
 	struct pipeline	*p;
 	size_t		 seen;		/* requests checked so far */
+	bool		 own_srv;
 };
 
 static const char cfg_tmpl[] =
@@ -153,8 +154,9 @@ static const char cfg_tmpl[] =
     "  time_intervals:\n"
     "  - times: [{start_time: '06:00', end_time: '12:00'}]\n";
 
+/* srv: a sink to use (borrowed), or NULL for one of the env's own. */
 static void
-env_open(struct env *env, const char *dir)
+env_open_srv(struct env *env, const char *dir, struct thttpd *srv)
 {
 	struct notify_opts	no = { 0 };
 	struct nflog_opts	lo = { 0 };
@@ -164,7 +166,8 @@ env_open(struct env *env, const char *dir)
 	int			port;
 
 	memset(env, 0, sizeof(*env));
-	env->srv = thttpd_start(h_paths, NULL);
+	env->srv = srv != NULL ? srv : thttpd_start(h_paths, NULL);
+	env->own_srv = srv == NULL;
 	port = thttpd_port(env->srv);
 	yml = xasprintf(cfg_tmpl, port, port, port);
 	ad_errs_init(&errs);
@@ -200,7 +203,14 @@ env_close(struct env *env)
 	pipeline_free(env->p);
 	notify_free(env->notify);
 	config_unref(env->cfg);
-	thttpd_stop(env->srv);
+	if (env->own_srv)
+		thttpd_stop(env->srv);
+}
+
+static void
+env_open(struct env *env, const char *dir)
+{
+	env_open_srv(env, dir, NULL);
 }
 
 struct result {
@@ -728,6 +738,96 @@ START_TEST(done_means_durable)
 }
 END_TEST
 
+/* The sink kills the sender while it holds its request. */
+static pid_t	victim;
+
+static void
+h_kill(void *arg, size_t n, const struct thttpd_req *req,
+    struct thttpd_resp *resp)
+{
+	(void)arg;
+	(void)req;
+	(void)resp;
+	if (n == 0 && victim > 0)
+		kill(victim, SIGKILL);
+}
+
+/*
+ * kill -9 while the receiver has the notification (it got the request,
+ * the sender never saw the answer): the write-ahead intent makes the
+ * restarted pipeline take it as sent, so nothing is repeated.
+ */
+START_TEST(crash_while_the_receiver_has_it)
+{
+	char		 tmpl[] = "/tmp/alertd-pipeline-XXXXXX", *dir, *cmd;
+	struct thttpd	*srv = thttpd_start(h_kill, NULL);
+	struct env	 env;
+	pid_t		 pid;
+	int		 status, go[2];
+	char		 c;
+
+	dir = mkdtemp(tmpl);
+	ck_assert_ptr_nonnull(dir);
+	ck_assert_int_eq(pipe(go), 0);
+	fake_now = 1700000000LL * AD_SEC;
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		env_open_srv(&env, dir, srv);
+		if (read(go[0], &c, 1) != 1)
+			_exit(2);
+		(void)flush(&env, "r", "1", 30 * AD_SEC);
+		_exit(1);	/* not reached: killed during the send */
+	}
+	victim = pid;
+	ck_assert_int_eq(write(go[1], "x", 1), 1);
+	close(go[0]);
+	close(go[1]);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	ck_assert(thttpd_wait(srv, 1, 1000));
+	victim = 0;
+	fake_now += 30 * AD_SEC;
+	env_open_srv(&env, dir, srv);
+	env.seen = thttpd_count(srv);
+	ck_assert(flush(&env, "r", "1", 5 * AD_SEC));
+	EXPECT_REQUESTS(&env, "");
+	/* a change is notified as usual */
+	ck_assert(flush(&env, "r", "1 2", 5 * AD_SEC));
+	EXPECT_REQUESTS(&env, "/a /b");
+	env_close(&env);
+	thttpd_stop(srv);
+	cmd = xasprintf("rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+	free(cmd);
+}
+END_TEST
+
+/* A failed notification is abandoned: after a restart it is sent. */
+START_TEST(failed_notification_is_not_taken_as_sent)
+{
+	char		 tmpl[] = "/tmp/alertd-pipeline-XXXXXX", *dir, *cmd;
+	struct env	 env;
+
+	dir = mkdtemp(tmpl);
+	ck_assert_ptr_nonnull(dir);
+	fake_now = 1700000000LL * AD_SEC;
+	env_open(&env, dir);
+	status_fail = 404;
+	ck_assert(!flush(&env, "flaky", "1", 5 * AD_SEC));
+	EXPECT_REQUESTS(&env, "/fail");
+	env_close(&env);
+	status_fail = 200;
+	env_open(&env, dir);
+	ck_assert(flush(&env, "flaky", "1", 5 * AD_SEC));
+	EXPECT_REQUESTS(&env, "/fail");
+	env_close(&env);
+	cmd = xasprintf("rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+	free(cmd);
+}
+END_TEST
+
 Suite *
 pipeline_suite(void)
 {
@@ -746,6 +846,8 @@ pipeline_suite(void)
 	tcase_add_test(tf, time_intervals);
 	tcase_add_test(tf, stop_fails_in_flight_flushes);
 	tcase_add_test(tf, done_means_durable);
+	tcase_add_test(tf, crash_while_the_receiver_has_it);
+	tcase_add_test(tf, failed_notification_is_not_taken_as_sent);
 	suite_add_tcase(s, tf);
 	return s;
 }
