@@ -154,21 +154,25 @@ static const char cfg_tmpl[] =
     "  time_intervals:\n"
     "  - times: [{start_time: '06:00', end_time: '12:00'}]\n";
 
-/* srv: a sink to use (borrowed), or NULL for one of the env's own. */
+/*
+ * srv: a sink to use (borrowed), or NULL for one of the env's own; port:
+ * another process's sink (srv NULL), or 0.
+ */
 static void
-env_open_srv(struct env *env, const char *dir, struct thttpd *srv)
+env_open_at(struct env *env, const char *dir, struct thttpd *srv, int port)
 {
 	struct notify_opts	no = { 0 };
 	struct nflog_opts	lo = { 0 };
 	struct pipeline_opts	po = { 0 };
 	struct ad_errs		errs;
 	char			*yml;
-	int			port;
 
 	memset(env, 0, sizeof(*env));
-	env->srv = srv != NULL ? srv : thttpd_start(h_paths, NULL);
-	env->own_srv = srv == NULL;
-	port = thttpd_port(env->srv);
+	if (port == 0) {
+		env->srv = srv != NULL ? srv : thttpd_start(h_paths, NULL);
+		env->own_srv = srv == NULL;
+		port = thttpd_port(env->srv);
+	}
 	yml = xasprintf(cfg_tmpl, port, port, port);
 	ad_errs_init(&errs);
 	env->cfg = config_load_bytes("t.yml", yml, strlen(yml), ".", NULL,
@@ -210,7 +214,7 @@ env_close(struct env *env)
 static void
 env_open(struct env *env, const char *dir)
 {
-	env_open_srv(env, dir, NULL);
+	env_open_at(env, dir, NULL, 0);
 }
 
 struct result {
@@ -760,27 +764,29 @@ h_kill(void *arg, size_t n, const struct thttpd_req *req,
 START_TEST(crash_while_the_receiver_has_it)
 {
 	char		 tmpl[] = "/tmp/alertd-pipeline-XXXXXX", *dir, *cmd;
-	struct thttpd	*srv = thttpd_start(h_kill, NULL);
+	struct thttpd	*srv;
 	struct env	 env;
 	pid_t		 pid;
-	int		 status, go[2];
-	char		 c;
+	int		 status, go[2], port;
 
 	dir = mkdtemp(tmpl);
 	ck_assert_ptr_nonnull(dir);
 	ck_assert_int_eq(pipe(go), 0);
 	fake_now = 1700000000LL * AD_SEC;
+	/* fork before any thread exists here: the child starts clean */
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
-		env_open_srv(&env, dir, srv);
-		if (read(go[0], &c, 1) != 1)
+		if (read(go[0], &port, sizeof(port)) != sizeof(port))
 			_exit(2);
+		env_open_at(&env, dir, NULL, port);
 		(void)flush(&env, "r", "1", 30 * AD_SEC);
 		_exit(1);	/* not reached: killed during the send */
 	}
 	victim = pid;
-	ck_assert_int_eq(write(go[1], "x", 1), 1);
+	srv = thttpd_start(h_kill, NULL);
+	port = thttpd_port(srv);
+	ck_assert_int_eq(write(go[1], &port, sizeof(port)), sizeof(port));
 	close(go[0]);
 	close(go[1]);
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
@@ -788,7 +794,7 @@ START_TEST(crash_while_the_receiver_has_it)
 	ck_assert(thttpd_wait(srv, 1, 1000));
 	victim = 0;
 	fake_now += 30 * AD_SEC;
-	env_open_srv(&env, dir, srv);
+	env_open_at(&env, dir, srv, 0);
 	env.seen = thttpd_count(srv);
 	ck_assert(flush(&env, "r", "1", 5 * AD_SEC));
 	EXPECT_REQUESTS(&env, "");
