@@ -36,8 +36,8 @@ struct config_field;
 struct config_global;
 struct config_http;
 struct config_check;
+struct config_tls;
 struct labels;
-struct tmpl_data;
 struct tmpl_set;
 
 enum notify_verdict {
@@ -46,7 +46,17 @@ enum notify_verdict {
 	NOTIFY_FAIL		/* give up now (4xx and the like) */
 };
 
-/* Everything an integration may use to build one notification. */
+/*
+ * Everything an integration may use to build one notification (Go's
+ * context values plus the alerts).  Built by the pipeline on the notify
+ * thread; every pointer is borrowed for the duration of prepare.
+ * alerts are what this integration sends: muted alerts are gone, and
+ * resolved ones too when its send_resolved is false; max_alerts-style
+ * truncation is the integration's business (webhook does it).  An
+ * integration that renders templates builds its template data itself
+ * with tmpl_data_new() from these fields, as Alertmanager's notifiers
+ * call GetTemplateData on the alerts they send.
+ */
 struct notify_ctx {
 	const struct config	*cfg;		/* referenced for the call */
 	const struct tmpl_set	*tmpl;		/* cfg->tmpl */
@@ -55,12 +65,16 @@ struct notify_ctx {
 	struct labels		*group_labels;
 	struct alert *const	*alerts;	/* sorted as Alertmanager sorts */
 	size_t			 n_alerts;
-	const struct tmpl_data	*data;		/* template data for alerts */
-	const char		*external_url;
-	ad_time_t		 now;
+	const char		*external_url;	/* --web.external-url */
+	ad_time_t		 now;		/* the flush's time */
+	unsigned		 idx;		/* index in its *_configs list */
 };
 
-/* One outbound request.  notify_req_init/release in notify.h. */
+/*
+ * One outbound request, built by prepare and owned by the notify thread
+ * until the job ends (notify_req_init/release and helpers in notify.h).
+ * The request is built once and replayed on each retry.
+ */
 struct notify_req {
 	char			*url;
 	const char		*method;	/* NULL: POST */
@@ -69,26 +83,36 @@ struct notify_req {
 	struct buf		 body;
 	const struct config_http *http;		/* auth, TLS, proxy; or NULL */
 	ad_dur_t		 timeout;	/* 0: until the flush deadline */
-	/* SMTP (url is smtp:// or smtps://) */
+	/*
+	 * SMTP: url is smtp://host:port/<EHLO name> (smtps:// for implicit
+	 * TLS), body the whole message (headers, CRLF lines); no
+	 * authentication when smtp_user is NULL.  mail_from and rcpt are
+	 * bare addresses (curl adds the angle brackets).
+	 */
 	bool			 smtp;
 	char			*mail_from;
 	char			**rcpt;
 	size_t			 n_rcpt;
 	char			*smtp_user, *smtp_password;	/* secrets */
 	char			*smtp_auth;	/* "PLAIN", "LOGIN", "CRAM-MD5" */
-	bool			 smtp_require_tls;
-	bool			 smtp_implicit_tls;
-	/* Text that must never be logged (tokens in the URL, ...). */
+	bool			 smtp_require_tls;	/* STARTTLS or fail */
+	bool			 smtp_implicit_tls;	/* informative: smtps:// */
+	const struct config_tls	*smtp_tls;	/* tls_config; or NULL */
+	/* The URL must never be logged (tokens in it, url_file, ...). */
 	bool			 url_is_secret;
 };
 
+/* What came back; every pointer is valid during verdict only. */
 struct notify_resp {
 	long		 status;	/* HTTP status; 0 on a transport error */
-	const char	*body;		/* capped; may be NULL */
+	const char	*body;		/* first NOTIFY_RESP_BODY_MAX bytes */
 	size_t		 body_len;
-	int		 curl_code;	/* CURLcode */
+	int		 curl_code;	/* CURLcode; 0 when a status came */
 	const char	*curl_error;	/* message for a transport error */
+	const char	*url;		/* the request URL, or "<redacted>" */
 };
+
+#define NOTIFY_RESP_BODY_MAX	4096
 
 /*
  * Every integration's conf struct begins with this, so that config/ can
@@ -135,10 +159,21 @@ struct notifier_type {
 	 */
 	void		 (*activate)(void *conf);
 
-	/* Sending: notify thread; never blocks. */
+	/*
+	 * Sending: notify thread; never blocks on the network (reading a
+	 * small *_file is fine).  prepare fills req (initialised by the
+	 * caller) and returns 0, or returns -1 with err set: the
+	 * notification then fails without retry, as a notifier's
+	 * (false, err) does in Alertmanager.  req is released by the
+	 * caller on both paths.
+	 */
 	int		 (*prepare)(const void *conf, const struct notify_ctx *ctx,
 			    struct notify_req *req, struct ad_err *err);
-	/* NULL: notifier_default_verdict. */
+	/*
+	 * Classifies one attempt's outcome (also transport errors, where
+	 * r->status is 0); on RETRY and FAIL, err says why.  NULL:
+	 * notifier_default_verdict.
+	 */
 	enum notify_verdict (*verdict)(const void *conf,
 			    const struct notify_resp *r, struct ad_err *err);
 };
@@ -150,9 +185,11 @@ const struct notifier_type *notifier_lookup_key(const char *config_key);
 const struct notifier_type *notifier_lookup(const char *name);
 
 /*
- * Alertmanager's notify.RetryStage default: 2xx OK; 5xx RETRY; transport
- * errors RETRY; anything else FAIL, with a message quoting the status and
- * the start of the body.
+ * Alertmanager's notify.Retrier with no extra retry codes: 2xx OK; 5xx
+ * RETRY; transport errors RETRY; anything else FAIL.  The message is
+ * Alertmanager's: "unexpected status code 404: <body>" (the body capped
+ * at NOTIFY_RESP_BODY_MAX), or the transport error.  Defined in
+ * notify.c.  Thread: notify.
  */
 enum notify_verdict notifier_default_verdict(const void *conf,
 		    const struct notify_resp *r, struct ad_err *err);

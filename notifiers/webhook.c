@@ -3,10 +3,30 @@
  *
  * Configuration: Alertmanager 0.25's WebhookConfig (url required, http or
  * https; max_alerts), plus url_file and timeout from later releases.
+ *
+ * Sending: notify/webhook's Message, version "4", byte for byte as
+ * json.Encoder writes it (field order, HTML escaping, trailing newline;
+ * tests/data/webhook/am-0.25 holds the real thing): template.Data
+ * (receiver through regexp.QuoteMeta, a quirk kept; status; alerts with
+ * a zero endsAt while firing; groupLabels, commonLabels and
+ * commonAnnotations of the alerts sent), then version, groupKey and
+ * truncatedAlerts.  max_alerts keeps the first alerts and counts the
+ * rest.  url_file is read on each notification (0.26).  Answers: 2xx ok,
+ * 5xx retried, others fail, with "url: body" in the message as 0.25's
+ * errDetails (the URL redacted when it came from url_file).
  */
 #include <stdlib.h>
+#include <string.h>
 
+#include "alertd/alert.h"
+#include "alertd/buf.h"
+#include "alertd/err.h"
+#include "alertd/xmalloc.h"
 #include "notifiers/nconf.h"
+#include "notifiers/nhttp.h"
+#include "notifiers/njson.h"
+#include "notifiers/notify.h"
+#include "routing/labels.h"
 
 struct webhook_conf {
 	struct notifier_conf	 base;
@@ -44,7 +64,145 @@ webhook_check(void *conf, struct config_global *g,
 	return 0;
 }
 
-/* Sending (prepare/verdict) goes here, in the notifiers module. */
+/* ------------------------------------------------------------ sending */
+
+/* template.Data's CommonLabels / CommonAnnotations: the pairs every alert
+ * has with the same value. */
+static void
+webhook_common(struct buf *b, struct alert *const *alerts, size_t n,
+    bool annotations)
+{
+	const struct labels	*first, *ls;
+	size_t			 i, j, k = 0;
+
+	buf_addch(b, '{');
+	if (n == 0) {
+		buf_addch(b, '}');
+		return;
+	}
+	first = annotations ? alerts[0]->annotations : alerts[0]->labels;
+	for (i = 0; i < first->n; i++) {
+		for (j = 1; j < n; j++) {
+			const char *v;
+
+			ls = annotations ? alerts[j]->annotations :
+			    alerts[j]->labels;
+			v = labels_get(ls, first->v[i].name);
+			if (v == NULL || strcmp(v, first->v[i].value) != 0)
+				break;
+		}
+		if (j < n)
+			continue;
+		if (k++ > 0)
+			buf_addch(b, ',');
+		njson_str(b, first->v[i].name);
+		buf_addch(b, ':');
+		njson_str(b, first->v[i].value);
+	}
+	buf_addch(b, '}');
+}
+
+static void
+webhook_alert(struct buf *b, const struct alert *a, ad_time_t now)
+{
+	bool	resolved = alert_resolved_at(a, now);
+	char	fp[FP_STR_MAX];
+
+	buf_addstr(b, "{\"status\":");
+	buf_addstr(b, resolved ? "\"resolved\"" : "\"firing\"");
+	buf_addstr(b, ",\"labels\":");
+	njson_labels(b, a->labels);
+	buf_addstr(b, ",\"annotations\":");
+	njson_labels(b, a->annotations);
+	buf_addstr(b, ",\"startsAt\":");
+	njson_time(b, a->starts_at);
+	/* types.Alerts: an end not reached yet is not exposed */
+	buf_addstr(b, ",\"endsAt\":");
+	njson_time(b, resolved ? a->ends_at : AD_TIME_ZERO);
+	buf_addstr(b, ",\"generatorURL\":");
+	njson_str(b, a->generator_url);
+	buf_addstr(b, ",\"fingerprint\":\"");
+	buf_addstr(b, fp_format(a->fp, fp));
+	buf_addstr(b, "\"}");
+}
+
+/* webhook.Message for alerts[0..n) */
+static void
+webhook_message(struct buf *b, const struct notify_ctx *ctx, size_t n,
+    uint64_t truncated)
+{
+	bool	firing = false;
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (!alert_resolved_at(ctx->alerts[i], ctx->now))
+			firing = true;
+	buf_addstr(b, "{\"receiver\":");
+	njson_quotemeta(b, ctx->receiver);
+	buf_addstr(b, firing ? ",\"status\":\"firing\"" :
+	    ",\"status\":\"resolved\"");
+	buf_addstr(b, ",\"alerts\":[");
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			buf_addch(b, ',');
+		webhook_alert(b, ctx->alerts[i], ctx->now);
+	}
+	buf_addstr(b, "],\"groupLabels\":");
+	njson_labels(b, ctx->group_labels);
+	buf_addstr(b, ",\"commonLabels\":");
+	webhook_common(b, ctx->alerts, n, false);
+	buf_addstr(b, ",\"commonAnnotations\":");
+	webhook_common(b, ctx->alerts, n, true);
+	buf_addstr(b, ",\"externalURL\":");
+	njson_str(b, ctx->external_url != NULL ? ctx->external_url : "");
+	buf_addstr(b, ",\"version\":\"4\",\"groupKey\":");
+	njson_str(b, ctx->group_key);
+	buf_addf(b, ",\"truncatedAlerts\":%llu}\n",
+	    (unsigned long long)truncated);
+}
+
+static int
+webhook_prepare(const void *conf, const struct notify_ctx *ctx,
+    struct notify_req *req, struct ad_err *err)
+{
+	const struct webhook_conf	*c = conf;
+	size_t				 n = ctx->n_alerts;
+	uint64_t			 truncated = 0;
+
+	if (c->max_alerts != 0 && n > c->max_alerts) {
+		truncated = n - c->max_alerts;
+		n = (size_t)c->max_alerts;
+	}
+	if (nconf_nz(c->url_file.path)) {
+		req->url = nhttp_read_secret_file(c->url_file.path,
+		    "webhook url", err);
+		if (req->url == NULL)
+			return -1;
+		req->url_is_secret = true;
+	} else {
+		req->url = xstrdup(c->url);
+	}
+	req->http = c->base.http;
+	req->timeout = c->timeout;
+	notify_req_add_header(req, "Content-Type: application/json");
+	webhook_message(&req->body, ctx, n, truncated);
+	return 0;
+}
+
+/* notify.Retrier with errDetails: "unexpected status code N: url: body" */
+static enum notify_verdict
+webhook_verdict(const void *conf, const struct notify_resp *r,
+    struct ad_err *err)
+{
+	(void)conf;
+	if (r->status == 0)
+		return notifier_default_verdict(conf, r, err);
+	if (r->status / 100 == 2)
+		return NOTIFY_OK;
+	ad_err_set(err, AD_EIO, "unexpected status code %ld: %s: %.*s",
+	    r->status, r->url, (int)r->body_len, r->body);
+	return r->status / 100 == 5 ? NOTIFY_RETRY : NOTIFY_FAIL;
+}
 
 const struct notifier_type notifier_webhook = {
 	.name = "webhook",
@@ -53,5 +211,6 @@ const struct notifier_type notifier_webhook = {
 	.fields = webhook_fields,
 	.conf_size = sizeof(struct webhook_conf),
 	.check = webhook_check,
-	.prepare = NULL,
+	.prepare = webhook_prepare,
+	.verdict = webhook_verdict,
 };

@@ -1,0 +1,1438 @@
+/*
+ * The notify thread (see notify.h): an epoll loop driving libcurl's
+ * multi_socket API; it owns the CURLM, a CURLSH (DNS and TLS session
+ * cache), a pool of reusable easy handles, a min-heap of jobs waiting for
+ * their next attempt, and the OAuth2 token cache (nhttp).  Other threads
+ * only append to the submit queue under a mutex and write an eventfd.
+ *
+ * Why not curl_multi_poll() + curl_multi_wakeup() (STYLE 1.7): both it
+ * and curl_multi_perform() walk every transfer on each wakeup, so with
+ * thousands in flight the thread spends its time scanning; with
+ * curl_multi_socket_action() each wakeup costs what became ready.  For
+ * the same reason curl never holds a transfer it cannot start at once
+ * (curl_multi_remove_handle scans its pending list): requests beyond
+ * max_host_connections per host (or max_total_connections) wait in our
+ * own per-host FIFO, and their deadline still applies.
+ *
+ * Reproduces Alertmanager's notify.RetryStage: metrics per integration,
+ * "Notify attempt failed, will retry later" logged when the error
+ * changes, "Notify success" at debug (first attempt) or info level, and
+ * its backoff (cenkalti/backoff ExponentialBackOff, MaxElapsedTime 0).
+ * Requests carry Alertmanager's User-Agent ("Alertmanager/0.25.0") on
+ * purpose: webhook consumers filter on it.  Like Go's client, no Accept
+ * and no "Expect: 100-continue" header is sent.
+ */
+#include "notifiers/notify.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "alertd/log.h"
+#include "alertd/xmalloc.h"
+#include "config/config.h"
+#include "notifiers/nhttp.h"
+
+#define NOTIFY_UA_DEFAULT	"Alertmanager/0.25.0"
+#define NOTIFY_POOL_MAX		1024
+
+enum job_state {
+	JOB_NEW, JOB_QUEUED, JOB_TOKEN_WAIT, JOB_HOST_WAIT, JOB_INFLIGHT,
+	JOB_WAITING, JOB_DONE
+};
+
+/* Requests to one scheme://host:port: how many are in curl, who waits. */
+struct nt_host {
+	struct nt_host		*next;
+	char			*key;
+	long			 active;
+	struct notify_job	*q_head, *q_tail;
+};
+
+/* An easy handle of the pool; PRIVATE points here. */
+struct nt_easy {
+	CURL			*e;
+	struct notify_job	*job;		/* or NULL */
+	struct nhttp_token	*token;		/* a token fetch, or NULL */
+	bool			 in_use;
+	char			 errbuf[CURL_ERROR_SIZE];
+};
+
+struct nt_metrics {
+	const char		*integration;
+	_Atomic uint64_t	 notifications;
+	_Atomic uint64_t	 failed[NOTIFY_REASON_MAX];
+	_Atomic uint64_t	 requests, requests_failed;
+	_Atomic uint64_t	 latency_count, latency_sum_ns;
+	_Atomic uint64_t	 latency_le[NOTIFY_LATENCY_BUCKETS];
+};
+
+struct notify {
+	struct notify_opts	 opts;
+	char			*user_agent;
+	CURLM			*multi;
+	CURLSH			*share;
+	int			 epfd, evfd;
+	int64_t			 curl_timer;	/* mono; -1: none */
+	struct nhttp		*http;
+	pthread_t		 thread;
+	bool			 started, joined;
+
+	pthread_mutex_t		 mu;		/* guards the fields below */
+	struct notify_job	*q_head, *q_tail;
+	bool			 stopping;
+	_Atomic size_t		 pending;
+
+	/* notify thread only */
+	struct notify_job	**heap;
+	size_t			 n_heap, heap_alloc;
+	struct nt_easy		**easies;	/* all of them */
+	size_t			 n_easies, easies_alloc;
+	struct nt_easy		**pool;		/* the idle ones */
+	size_t			 n_pool;
+	struct nt_host		*hosts;
+	long			 active;	/* requests in curl */
+	bool			 kick;		/* a host may start a waiter */
+	int64_t			 next_sweep;
+	uint64_t		 rng;
+
+	struct nt_metrics	 metrics[NOTIFY_METRICS_MAX];
+	_Atomic size_t		 n_metrics;
+};
+
+const double notify_latency_buckets[NOTIFY_LATENCY_BUCKETS] = {
+	1, 5, 10, 15, 20
+};
+
+/* Alertmanager 0.25 initialises these, in this order (notify.NewMetrics). */
+static const char *const am_integrations[] = {
+	"email", "pagerduty", "wechat", "pushover", "slack", "opsgenie",
+	"webhook", "victorops", "sns", "telegram"
+};
+
+static const char *const reason_names[NOTIFY_REASON_MAX] = {
+	"other", "clientError", "serverError", "contextCanceled",
+	"contextDeadlineExceeded"
+};
+
+static void	job_attempt(struct notify *n, struct notify_job *job);
+
+const char *
+notify_reason_name(enum notify_reason r)
+{
+	return (unsigned)r < NOTIFY_REASON_MAX ? reason_names[r] : "other";
+}
+
+/* ------------------------------------------------------------ backoff --- */
+
+void
+notify_backoff_init(struct notify_backoff *b, const struct notify_backoff *p)
+{
+	b->initial = p != NULL && p->initial > 0 ? p->initial : 500 * AD_MS;
+	b->max = p != NULL && p->max > 0 ? p->max : 60 * AD_SEC;
+	b->multiplier = p != NULL && p->multiplier > 0 ? p->multiplier : 1.5;
+	b->jitter = p != NULL && p->initial > 0 ? p->jitter : 0.5;
+	b->current = b->initial;
+}
+
+ad_dur_t
+notify_backoff_next(struct notify_backoff *b, double r)
+{
+	double		cur = (double)b->current, delta, lo, hi;
+	ad_dur_t	next;
+
+	if (b->jitter == 0) {
+		next = b->current;
+	} else {
+		/* getRandomValueFromInterval, with its "+ 1" */
+		delta = b->jitter * cur;
+		lo = cur - delta;
+		hi = cur + delta;
+		next = (ad_dur_t)(lo + r * (hi - lo + 1));
+	}
+	/* The interval, not the randomized wait, is capped. */
+	if (cur >= (double)b->max / b->multiplier)
+		b->current = b->max;
+	else
+		b->current = (ad_dur_t)(cur * b->multiplier);
+	return next;
+}
+
+static double
+rng_next(struct notify *n)
+{
+	uint64_t	x = n->rng;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	n->rng = x;
+	return (double)((x * 0x2545F4914F6CDD1DULL) >> 11) * 0x1.0p-53;
+}
+
+/* --------------------------------------------------------------- req --- */
+
+void
+notify_req_init(struct notify_req *r)
+{
+	memset(r, 0, sizeof(*r));
+	buf_init(&r->body, BUF_NOCAP);
+}
+
+void
+notify_req_release(struct notify_req *r)
+{
+	size_t	i;
+
+	free(r->url);
+	for (i = 0; i < r->n_headers; i++)
+		free(r->headers[i]);
+	free(r->headers);
+	buf_release(&r->body);
+	free(r->mail_from);
+	for (i = 0; i < r->n_rcpt; i++)
+		free(r->rcpt[i]);
+	free(r->rcpt);
+	free(r->smtp_user);
+	free(r->smtp_password);
+	free(r->smtp_auth);
+	notify_req_init(r);
+}
+
+void
+notify_req_add_header(struct notify_req *r, const char *fmt, ...)
+{
+	va_list	ap;
+	char	*h;
+
+	va_start(ap, fmt);
+	if (vasprintf(&h, fmt, ap) == -1)
+		abort();
+	va_end(ap);
+	r->headers = xreallocarray(r->headers, r->n_headers + 1,
+	    sizeof(*r->headers));
+	r->headers[r->n_headers++] = h;
+}
+
+static bool
+req_has_header(const struct notify_req *r, const char *name)
+{
+	size_t	i, len = strlen(name);
+
+	for (i = 0; i < r->n_headers; i++)
+		if (strncasecmp(r->headers[i], name, len) == 0 &&
+		    r->headers[i][len] == ':')
+			return true;
+	return false;
+}
+
+/* ----------------------------------------------------------- verdict --- */
+
+enum notify_verdict
+notifier_default_verdict(const void *conf, const struct notify_resp *r,
+    struct ad_err *err)
+{
+	(void)conf;
+	if (r->status == 0) {
+		ad_err_set(err, AD_EIO, "%s", r->curl_error != NULL ?
+		    r->curl_error : "request failed");
+		return NOTIFY_RETRY;
+	}
+	if (r->status / 100 == 2)
+		return NOTIFY_OK;
+	if (r->body_len > 0)
+		ad_err_set(err, AD_EIO, "unexpected status code %ld: %.*s",
+		    r->status, (int)r->body_len, r->body);
+	else
+		ad_err_set(err, AD_EIO, "unexpected status code %ld",
+		    r->status);
+	return r->status / 100 == 5 ? NOTIFY_RETRY : NOTIFY_FAIL;
+}
+
+/* ----------------------------------------------------------- metrics --- */
+
+static struct nt_metrics *
+metrics_row(struct notify *n, const char *integration)
+{
+	size_t	i, cnt = atomic_load(&n->n_metrics);
+
+	for (i = 0; i < cnt; i++)
+		if (n->metrics[i].integration == integration ||
+		    strcmp(n->metrics[i].integration, integration) == 0)
+			return &n->metrics[i];
+	if (cnt == NOTIFY_METRICS_MAX)
+		return &n->metrics[NOTIFY_METRICS_MAX - 1];
+	n->metrics[cnt].integration = integration;
+	atomic_store(&n->n_metrics, cnt + 1);
+	return &n->metrics[cnt];
+}
+
+static void
+metrics_latency(struct notify *n, const char *integration, int64_t ns)
+{
+	struct nt_metrics	*m = metrics_row(n, integration);
+	double			 s = (double)ns / AD_SEC;
+	size_t			 i;
+
+	atomic_fetch_add_explicit(&m->latency_count, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&m->latency_sum_ns, (uint64_t)ns,
+	    memory_order_relaxed);
+	for (i = 0; i < NOTIFY_LATENCY_BUCKETS; i++)
+		if (s <= notify_latency_buckets[i])
+			atomic_fetch_add_explicit(&m->latency_le[i], 1,
+			    memory_order_relaxed);
+}
+
+#define COUNT(n, job, field)						\
+	atomic_fetch_add_explicit(&metrics_row((n),			\
+	    (job)->integration)->field, 1, memory_order_relaxed)
+
+size_t
+notify_metrics_get(struct notify *n, struct notify_metrics *out, size_t max)
+{
+	size_t	i, j, cnt = atomic_load(&n->n_metrics);
+
+	for (i = 0; i < cnt && i < max; i++) {
+		struct nt_metrics	*m = &n->metrics[i];
+
+		out[i].integration = m->integration;
+		out[i].notifications = atomic_load(&m->notifications);
+		for (j = 0; j < NOTIFY_REASON_MAX; j++)
+			out[i].failed[j] = atomic_load(&m->failed[j]);
+		out[i].requests = atomic_load(&m->requests);
+		out[i].requests_failed = atomic_load(&m->requests_failed);
+		out[i].latency_count = atomic_load(&m->latency_count);
+		out[i].latency_sum = (double)atomic_load(&m->latency_sum_ns) /
+		    AD_SEC;
+		for (j = 0; j < NOTIFY_LATENCY_BUCKETS; j++)
+			out[i].latency_le[j] = atomic_load(&m->latency_le[j]);
+	}
+	return i;
+}
+
+/* -------------------------------------------------------------- heap --- */
+
+static bool
+heap_less(const struct notify *n, size_t a, size_t b)
+{
+	return n->heap[a]->due_ < n->heap[b]->due_;
+}
+
+static void
+heap_swap(struct notify *n, size_t a, size_t b)
+{
+	struct notify_job	*t = n->heap[a];
+
+	n->heap[a] = n->heap[b];
+	n->heap[b] = t;
+	n->heap[a]->heap_idx_ = a;
+	n->heap[b]->heap_idx_ = b;
+}
+
+static void
+heap_push(struct notify *n, struct notify_job *job)
+{
+	size_t	i;
+
+	if (n->n_heap == n->heap_alloc) {
+		n->heap_alloc = n->heap_alloc ? n->heap_alloc * 2 : 64;
+		n->heap = xreallocarray(n->heap, n->heap_alloc,
+		    sizeof(*n->heap));
+	}
+	i = n->n_heap++;
+	n->heap[i] = job;
+	job->heap_idx_ = i;
+	while (i > 0 && heap_less(n, i, (i - 1) / 2)) {
+		heap_swap(n, i, (i - 1) / 2);
+		i = (i - 1) / 2;
+	}
+}
+
+static struct notify_job *
+heap_pop(struct notify *n)
+{
+	struct notify_job	*top = n->heap[0];
+	size_t			 i = 0, c;
+
+	n->heap[0] = n->heap[--n->n_heap];
+	n->heap[0]->heap_idx_ = 0;
+	for (;;) {
+		c = 2 * i + 1;
+		if (c >= n->n_heap)
+			break;
+		if (c + 1 < n->n_heap && heap_less(n, c + 1, c))
+			c++;
+		if (!heap_less(n, c, i))
+			break;
+		heap_swap(n, i, c);
+		i = c;
+	}
+	return top;
+}
+
+/* ------------------------------------------------------------ easies --- */
+
+static size_t
+write_resp(char *ptr, size_t size, size_t nmemb, void *arg)
+{
+	struct buf	*b = arg;
+	size_t		 len = size * nmemb, room;
+
+	room = NOTIFY_RESP_BODY_MAX - buf_len(b);
+	if (buf_len(b) < NOTIFY_RESP_BODY_MAX)
+		(void)buf_add(b, ptr, len < room ? len : room);
+	return len;
+}
+
+static struct nt_easy *
+easy_get(struct notify *n)
+{
+	struct nt_easy	*x;
+
+	if (n->n_pool > 0) {
+		x = n->pool[--n->n_pool];
+	} else {
+		x = xcalloc(1, sizeof(*x));
+		x->e = curl_easy_init();
+		if (x->e == NULL)
+			fatalx("curl_easy_init failed");
+		if (n->n_easies == n->easies_alloc) {
+			n->easies_alloc = n->easies_alloc ? 2 * n->easies_alloc :
+			    64;
+			n->easies = xreallocarray(n->easies, n->easies_alloc,
+			    sizeof(*n->easies));
+			n->pool = xreallocarray(n->pool, n->easies_alloc,
+			    sizeof(*n->pool));
+		}
+		n->easies[n->n_easies++] = x;
+	}
+	x->in_use = true;
+	x->errbuf[0] = '\0';
+	curl_easy_setopt(x->e, CURLOPT_PRIVATE, x);
+	curl_easy_setopt(x->e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(x->e, CURLOPT_SHARE, n->share);
+	curl_easy_setopt(x->e, CURLOPT_ERRORBUFFER, x->errbuf);
+	return x;
+}
+
+static void
+easy_put(struct notify *n, struct nt_easy *x)
+{
+	curl_multi_remove_handle(n->multi, x->e);
+	curl_easy_reset(x->e);
+	x->job = NULL;
+	x->token = NULL;
+	x->in_use = false;
+	n->pool[n->n_pool++] = x;
+}
+
+/* ------------------------------------------------------------- jobs --- */
+
+void
+notify_job_init(struct notify_job *job, const struct notify_job_ops *ops,
+    const char *integration, const char *receiver, unsigned idx,
+    ad_time_t deadline)
+{
+	memset(job, 0, sizeof(*job));
+	job->ops = ops;
+	job->integration = integration;
+	job->receiver = receiver;
+	job->idx = idx;
+	job->deadline = deadline;
+}
+
+#define LIST_RCPT	NHTTP_LISTS
+_Static_assert(NHTTP_LISTS + 1 <= sizeof(((struct notify_job *)0)->lists_) /
+    sizeof(void *), "notify_job.lists_ too short");
+
+static void
+job_free_lists(struct notify_job *job)
+{
+	size_t	i;
+
+	for (i = 0; i <= LIST_RCPT; i++) {
+		curl_slist_free_all(job->lists_[i]);
+		job->lists_[i] = NULL;
+	}
+}
+
+static void
+job_finish(struct notify *n, struct notify_job *job, bool ok,
+    enum notify_prep prep, enum notify_reason reason)
+{
+	struct notify_result	res;
+
+	if (!ok && job->counted_)
+		COUNT(n, job, failed[reason]);
+	job_free_lists(job);
+	notify_req_release(&job->req_);
+	buf_release(&job->resp_);
+	job->state_ = JOB_DONE;
+	memset(&res, 0, sizeof(res));
+	res.ok = ok;
+	res.prep = prep;
+	res.attempts = job->attempts_;
+	res.reason = reason;
+	res.err = ok ? NULL : &job->err_;
+	atomic_fetch_sub(&n->pending, 1);
+	job->ops->done(job, &res);
+}
+
+/* Gives up: the deadline passed, or the thread stops. */
+static void
+job_cancel(struct notify *n, struct notify_job *job, bool stopping)
+{
+	enum notify_reason	reason;
+	char			msg[sizeof(job->err_.msg)];
+
+	if (job->attempts_ > 0)
+		reason = job->reason_;
+	else
+		reason = stopping ? NOTIFY_REASON_CANCELED :
+		    NOTIFY_REASON_DEADLINE;
+	if (job->attempts_ == 0 || job->err_.msg[0] == '\0')
+		snprintf(msg, sizeof(msg), "%s", stopping ?
+		    "context canceled" : "context deadline exceeded");
+	else
+		snprintf(msg, sizeof(msg), "%s", job->err_.msg);
+	ad_err_set(&job->err_, AD_EIO, "%s/%s[%u]: notify retry canceled "
+	    "after %d attempts: %s", job->receiver, job->integration,
+	    job->idx, job->attempts_, msg);
+	job_finish(n, job, false, NOTIFY_PREP_SEND, reason);
+}
+
+static void
+job_begin(struct notify *n, struct notify_job *job)
+{
+	ad_time_t		now = ad_now();
+	int64_t			mono = ad_mono();
+	enum notify_prep	prep;
+
+	if (job->deadline == AD_TIME_ZERO)
+		job->deadline_mono_ = INT64_MAX;
+	else
+		job->deadline_mono_ = mono + (job->deadline - now);
+	buf_init(&job->resp_, NOTIFY_RESP_BODY_MAX);
+	notify_req_init(&job->req_);
+	notify_backoff_init(&job->backoff_, &n->opts.backoff);
+	ad_err_clear(&job->err_);
+	prep = job->ops->prepare(job, &job->req_, &job->err_);
+	switch (prep) {
+	case NOTIFY_PREP_SKIP:
+		job_finish(n, job, true, prep, NOTIFY_REASON_OTHER);
+		return;
+	case NOTIFY_PREP_DONE:
+		job->counted_ = true;
+		COUNT(n, job, notifications);
+		job_finish(n, job, true, prep, NOTIFY_REASON_OTHER);
+		return;
+	case NOTIFY_PREP_FAIL:
+		job->counted_ = true;
+		COUNT(n, job, notifications);
+		COUNT(n, job, requests);
+		COUNT(n, job, requests_failed);
+		job->attempts_ = 1;
+		ad_err_prefix(&job->err_, "%s/%s[%u]: notify retry canceled "
+		    "due to unrecoverable error after 1 attempts",
+		    job->receiver, job->integration, job->idx);
+		job_finish(n, job, false, prep, NOTIFY_REASON_OTHER);
+		return;
+	case NOTIFY_PREP_SEND:
+		break;
+	}
+	job->counted_ = true;
+	COUNT(n, job, notifications);
+	job_attempt(n, job);
+}
+
+/* Schedules the next attempt, or gives up when it would pass the deadline. */
+static void
+job_retry_later(struct notify *n, struct notify_job *job)
+{
+	ad_dur_t	wait = notify_backoff_next(&job->backoff_, rng_next(n));
+
+	job->due_ = job->started_ + wait;
+	if (job->due_ >= job->deadline_mono_) {
+		job_cancel(n, job, false);
+		return;
+	}
+	job->state_ = JOB_WAITING;
+	heap_push(n, job);
+}
+
+/* An attempt failed before or during the transfer (err_ is set). */
+static void
+job_attempt_failed(struct notify *n, struct notify_job *job,
+    enum notify_verdict v)
+{
+	COUNT(n, job, requests_failed);
+	if (v == NOTIFY_FAIL) {
+		ad_err_prefix(&job->err_, "%s/%s[%u]: notify retry canceled "
+		    "due to unrecoverable error after %d attempts",
+		    job->receiver, job->integration, job->idx,
+		    job->attempts_);
+		job_finish(n, job, false, NOTIFY_PREP_SEND, job->reason_);
+		return;
+	}
+	/* Alertmanager logs a retry only when the error changes. */
+	if (strncmp(job->prev_msg_, job->err_.msg,
+	    sizeof(job->prev_msg_) - 1) != 0) {
+		char	att[16], integ[64];
+
+		snprintf(att, sizeof(att), "%d", job->attempts_);
+		snprintf(integ, sizeof(integ), "%s[%u]", job->integration,
+		    job->idx);
+		log_warnkv("Notify attempt failed, will retry later",
+		    "receiver", job->receiver, "integration", integ,
+		    "attempts", att, "err", job->err_.msg, NULL);
+		snprintf(job->prev_msg_, sizeof(job->prev_msg_), "%s",
+		    job->err_.msg);
+	}
+	job_retry_later(n, job);
+}
+
+static void
+job_succeeded(struct notify *n, struct notify_job *job)
+{
+	char	att[16], integ[64];
+
+	snprintf(att, sizeof(att), "%d", job->attempts_);
+	snprintf(integ, sizeof(integ), "%s[%u]", job->integration, job->idx);
+	if (job->attempts_ > 1)
+		log_infokv("Notify success", "receiver", job->receiver,
+		    "integration", integ, "attempts", att, NULL);
+	else
+		log_debugkv("Notify success", "receiver", job->receiver,
+		    "integration", integ, "attempts", att, NULL);
+	job_finish(n, job, true, NOTIFY_PREP_SEND, NOTIFY_REASON_OTHER);
+}
+
+/* --------------------------------------------------------- transfers --- */
+
+static int
+setup_http(struct notify *n, struct notify_job *job, struct nt_easy *x,
+    const char *oauth2)
+{
+	struct notify_req	*req = &job->req_;
+	struct curl_slist	**l = (struct curl_slist **)job->lists_;
+	int64_t			 left;
+	size_t			 i;
+
+	for (i = 0; i < req->n_headers; i++)
+		l[0] = curl_slist_append(l[0], req->headers[i]);
+	l[0] = curl_slist_append(l[0], "Expect:");
+	l[0] = curl_slist_append(l[0], "Accept:");
+	if (nhttp_apply(n->http, x->e, req->http, req->url,
+	    req_has_header(req, "Authorization"), oauth2, l,
+	    &job->err_) == -1)
+		return -1;
+	curl_easy_setopt(x->e, CURLOPT_HTTPHEADER, l[NHTTP_LIST_HEADERS]);
+	if (!req_has_header(req, "User-Agent"))
+		curl_easy_setopt(x->e, CURLOPT_USERAGENT, n->user_agent);
+	if (req->method == NULL || strcmp(req->method, "POST") == 0) {
+		curl_easy_setopt(x->e, CURLOPT_POSTFIELDS, buf_str(&req->body));
+		curl_easy_setopt(x->e, CURLOPT_POSTFIELDSIZE_LARGE,
+		    (curl_off_t)buf_len(&req->body));
+	} else if (strcmp(req->method, "GET") != 0) {
+		curl_easy_setopt(x->e, CURLOPT_CUSTOMREQUEST, req->method);
+		if (buf_len(&req->body) > 0) {
+			curl_easy_setopt(x->e, CURLOPT_POSTFIELDS,
+			    buf_str(&req->body));
+			curl_easy_setopt(x->e, CURLOPT_POSTFIELDSIZE_LARGE,
+			    (curl_off_t)buf_len(&req->body));
+		}
+	}
+	curl_easy_setopt(x->e, CURLOPT_WRITEFUNCTION, write_resp);
+	curl_easy_setopt(x->e, CURLOPT_WRITEDATA, &job->resp_);
+	left = (job->deadline_mono_ - ad_mono()) / AD_MS;
+	if (req->timeout > 0 && req->timeout / AD_MS < left)
+		left = req->timeout / AD_MS;
+	curl_easy_setopt(x->e, CURLOPT_TIMEOUT_MS, left > 1 ? (long)left : 1L);
+	curl_easy_setopt(x->e, CURLOPT_CONNECTTIMEOUT_MS,
+	    (long)(n->opts.connect_timeout / AD_MS));
+	return 0;
+}
+
+static size_t
+read_upload(char *ptr, size_t size, size_t nmemb, void *arg)
+{
+	struct notify_job	*job = arg;
+	const struct buf	*b = &job->req_.body;
+	size_t			 left = buf_len(b) - job->upload_off_;
+	size_t			 n = size * nmemb < left ? size * nmemb : left;
+
+	memcpy(ptr, buf_str(b) + job->upload_off_, n);
+	job->upload_off_ += n;
+	return n;
+}
+
+/* An SMTP request: the message in req->body, envelope and auth. */
+static int
+setup_smtp(struct notify *n, struct notify_job *job, struct nt_easy *x)
+{
+	struct notify_req	*req = &job->req_;
+	struct curl_slist	**l = (struct curl_slist **)job->lists_;
+	int64_t			 left;
+	size_t			 i;
+	char			 opts[64];
+
+	if (nhttp_apply_smtp(x->e, req->smtp_tls, req->url, l,
+	    &job->err_) == -1)
+		return -1;
+	curl_easy_setopt(x->e, CURLOPT_MAIL_FROM, req->mail_from != NULL ?
+	    req->mail_from : "");
+	for (i = 0; i < req->n_rcpt; i++)
+		l[LIST_RCPT] = curl_slist_append(l[LIST_RCPT], req->rcpt[i]);
+	curl_easy_setopt(x->e, CURLOPT_MAIL_RCPT, l[LIST_RCPT]);
+	job->upload_off_ = 0;
+	curl_easy_setopt(x->e, CURLOPT_UPLOAD, 1L);
+	curl_easy_setopt(x->e, CURLOPT_READFUNCTION, read_upload);
+	curl_easy_setopt(x->e, CURLOPT_READDATA, job);
+	curl_easy_setopt(x->e, CURLOPT_INFILESIZE_LARGE,
+	    (curl_off_t)buf_len(&req->body));
+	/* email.go: STARTTLS only when require_tls, and then or fail */
+	curl_easy_setopt(x->e, CURLOPT_USE_SSL, req->smtp_require_tls ?
+	    (long)CURLUSESSL_ALL : (long)CURLUSESSL_NONE);
+	if (req->smtp_user != NULL) {
+		curl_easy_setopt(x->e, CURLOPT_USERNAME, req->smtp_user);
+		curl_easy_setopt(x->e, CURLOPT_PASSWORD,
+		    req->smtp_password != NULL ? req->smtp_password : "");
+		if (req->smtp_auth != NULL) {
+			snprintf(opts, sizeof(opts), "AUTH=%s", req->smtp_auth);
+			curl_easy_setopt(x->e, CURLOPT_LOGIN_OPTIONS, opts);
+		}
+		/* net/smtp sends the initial response with AUTH */
+		curl_easy_setopt(x->e, CURLOPT_SASL_IR, 1L);
+	}
+	left = (job->deadline_mono_ - ad_mono()) / AD_MS;
+	if (req->timeout > 0 && req->timeout / AD_MS < left)
+		left = req->timeout / AD_MS;
+	curl_easy_setopt(x->e, CURLOPT_TIMEOUT_MS, left > 1 ? (long)left : 1L);
+	curl_easy_setopt(x->e, CURLOPT_CONNECTTIMEOUT_MS,
+	    (long)(n->opts.connect_timeout / AD_MS));
+	return 0;
+}
+
+/* Starts a token fetch for t on behalf of job. */
+static int
+token_fetch(struct notify *n, struct nhttp_token *t, struct notify_job *job)
+{
+	struct nt_easy	*x = easy_get(n);
+	int64_t		 left = job->deadline_mono_ - ad_mono();
+
+	x->token = t;
+	if (left > 60 * AD_SEC || left <= 0)
+		left = 60 * AD_SEC;
+	if (nhttp_token_fetch_setup(n->http, t, x->e, left, &job->err_) ==
+	    -1) {
+		easy_put(n, x);
+		return -1;
+	}
+	curl_easy_setopt(x->e, CURLOPT_ERRORBUFFER, x->errbuf);
+	curl_multi_add_handle(n->multi, x->e);
+	return 0;
+}
+
+/* Returns the oauth2 header, or NULL when the job waits or failed. */
+static const char *
+job_token(struct notify *n, struct notify_job *job, bool *failed)
+{
+	const struct config_http	*c = job->req_.http;
+	struct nhttp_token		*t;
+	struct notify_job		**w;
+
+	*failed = false;
+	t = nhttp_token_lookup(n->http, c, &job->err_);
+	if (t == NULL) {
+		*failed = true;
+		return NULL;
+	}
+	switch (nhttp_token_state(t, ad_mono())) {
+	case NHTTP_TOKEN_READY:
+		return nhttp_token_header(t);
+	case NHTTP_TOKEN_STALE:
+		if (token_fetch(n, t, job) == -1) {
+			*failed = true;
+			return NULL;
+		}
+		break;
+	case NHTTP_TOKEN_PENDING:
+		break;
+	}
+	w = nhttp_token_waiters(t);
+	job->next_ = *w;
+	*w = job;
+	job->token_ = t;
+	job->state_ = JOB_TOKEN_WAIT;
+	return NULL;
+}
+
+/* ------------------------------------------------------------- hosts --- */
+
+/* "scheme://host:port" of a URL, as curl counts connections per host. */
+static struct nt_host *
+host_of(struct notify *n, const char *url)
+{
+	const char	*p = strstr(url, "://"), *end;
+	struct nt_host	*h, **pp;
+	size_t		 len;
+
+	p = p != NULL ? p + 3 : url;
+	end = p + strcspn(p, "/?#");
+	len = (size_t)(end - url);
+	for (pp = &n->hosts; *pp != NULL; pp = &(*pp)->next) {
+		h = *pp;
+		if (strncmp(h->key, url, len) == 0 && h->key[len] == '\0') {
+			/* move to front: few hosts, most traffic to a few */
+			*pp = h->next;
+			h->next = n->hosts;
+			n->hosts = h;
+			return h;
+		}
+	}
+	h = xcalloc(1, sizeof(*h));
+	h->key = xstrndup(url, len);
+	h->next = n->hosts;
+	n->hosts = h;
+	return h;
+}
+
+/* Takes a request slot for job, or queues it (false). */
+static bool
+host_take(struct notify *n, struct notify_job *job)
+{
+	struct nt_host	*h;
+
+	if (job->host_ == NULL)
+		job->host_ = host_of(n, job->req_.url);
+	h = job->host_;
+	if (h->active >= n->opts.max_host_connections ||
+	    n->active >= n->opts.max_total_connections) {
+		job->next_ = NULL;
+		if (h->q_tail != NULL)
+			h->q_tail->next_ = job;
+		else
+			h->q_head = job;
+		h->q_tail = job;
+		job->state_ = JOB_HOST_WAIT;
+		return false;
+	}
+	h->active++;
+	n->active++;
+	return true;
+}
+
+static void
+host_release(struct notify *n, struct notify_job *job)
+{
+	struct nt_host	*h = job->host_;
+
+	h->active--;
+	n->active--;
+	n->kick = true;
+}
+
+static struct notify_job *
+host_pop(struct nt_host *h)
+{
+	struct notify_job	*job = h->q_head;
+
+	h->q_head = job->next_;
+	if (h->q_head == NULL)
+		h->q_tail = NULL;
+	job->next_ = NULL;
+	return job;
+}
+
+/* Starts waiters where slots are free (from the loop: no recursion). */
+static void
+host_kick(struct notify *n)
+{
+	struct nt_host	*h;
+
+	n->kick = false;
+	for (h = n->hosts; h != NULL; h = h->next)
+		while (h->q_head != NULL &&
+		    h->active < n->opts.max_host_connections &&
+		    n->active < n->opts.max_total_connections)
+			job_attempt(n, host_pop(h));
+}
+
+/* Waiters whose deadline passed end now, not when a slot frees. */
+static void
+host_sweep(struct notify *n, bool stopping)
+{
+	struct nt_host		*h;
+	struct notify_job	*job, *keep, **tail;
+	int64_t			 now = ad_mono();
+
+	for (h = n->hosts; h != NULL; h = h->next) {
+		job = h->q_head;
+		keep = NULL;
+		tail = &keep;
+		h->q_head = h->q_tail = NULL;
+		while (job != NULL) {
+			struct notify_job *next = job->next_;
+
+			job->next_ = NULL;
+			if (stopping || job->deadline_mono_ - now < 5 * AD_MS) {
+				job_cancel(n, job, stopping);
+			} else {
+				*tail = job;
+				tail = &job->next_;
+				h->q_tail = job;
+			}
+			job = next;
+		}
+		h->q_head = keep;
+	}
+	n->next_sweep = now + 100 * AD_MS;
+}
+
+static void
+job_attempt(struct notify *n, struct notify_job *job)
+{
+	const char	*oauth2 = NULL;
+	struct nt_easy	*x;
+	bool		 failed;
+
+	/* A request with less than a few ms left could not complete; a
+	 * transfer cut by the deadline ends a hair before it. */
+	if (job->deadline_mono_ - ad_mono() < 5 * AD_MS) {
+		job_cancel(n, job, false);
+		return;
+	}
+	if (!job->req_.smtp && job->req_.http != NULL &&
+	    job->req_.http->oauth2 != NULL) {
+		oauth2 = job_token(n, job, &failed);
+		if (oauth2 == NULL && !failed)
+			return;		/* waits for the token */
+	}
+	if (!host_take(n, job))
+		return;			/* waits for a request slot */
+	job->attempts_++;
+	job->started_ = ad_mono();
+	COUNT(n, job, requests);
+	if (oauth2 == NULL && !job->req_.smtp && job->req_.http != NULL &&
+	    job->req_.http->oauth2 != NULL) {
+		/* the token could not be had: a failed, retryable attempt */
+		host_release(n, job);
+		job->reason_ = NOTIFY_REASON_OTHER;
+		metrics_latency(n, job->integration, 0);
+		job_attempt_failed(n, job, NOTIFY_RETRY);
+		return;
+	}
+	x = easy_get(n);
+	x->job = job;
+	job->easy_ = x;
+	buf_reset(&job->resp_);
+	job_free_lists(job);
+	if ((job->req_.smtp ? setup_smtp(n, job, x) :
+	    setup_http(n, job, x, oauth2)) == -1) {
+		easy_put(n, x);
+		job->easy_ = NULL;
+		host_release(n, job);
+		job->reason_ = NOTIFY_REASON_OTHER;
+		job_attempt_failed(n, job, NOTIFY_RETRY);
+		return;
+	}
+	job->state_ = JOB_INFLIGHT;
+	curl_multi_add_handle(n->multi, x->e);
+}
+
+static const char *
+redacted_url(const struct notify_req *req)
+{
+	return req->url_is_secret ? "<redacted>" : req->url;
+}
+
+static void
+job_transfer_done(struct notify *n, struct nt_easy *x, CURLcode rc)
+{
+	struct notify_job	*job = x->job;
+	struct notify_resp	 resp;
+	enum notify_verdict	 v;
+	long			 status = 0;
+	char			 msg[CURL_ERROR_SIZE + 64];
+
+	metrics_latency(n, job->integration, ad_mono() - job->started_);
+	memset(&resp, 0, sizeof(resp));
+	if (rc == CURLE_OK)
+		curl_easy_getinfo(x->e, CURLINFO_RESPONSE_CODE, &status);
+	resp.status = status;
+	resp.body = buf_str(&job->resp_);
+	resp.body_len = buf_len(&job->resp_);
+	resp.curl_code = rc;
+	resp.url = redacted_url(&job->req_);
+	if (rc != CURLE_OK) {
+		snprintf(msg, sizeof(msg), "%s \"%s\": %s", job->req_.smtp ?
+		    "send" : "Post", resp.url, x->errbuf[0] != '\0' ?
+		    x->errbuf : curl_easy_strerror(rc));
+		resp.curl_error = msg;
+	}
+	ad_err_clear(&job->err_);
+	v = job->ops->verdict != NULL ?
+	    job->ops->verdict(job, &resp, &job->err_) :
+	    notifier_default_verdict(NULL, &resp, &job->err_);
+	easy_put(n, x);
+	job->easy_ = NULL;
+	host_release(n, job);
+	if (v == NOTIFY_OK) {
+		job_succeeded(n, job);
+		return;
+	}
+	if (status / 100 == 4)
+		job->reason_ = NOTIFY_REASON_CLIENT;
+	else if (status / 100 == 5)
+		job->reason_ = NOTIFY_REASON_SERVER;
+	else
+		job->reason_ = NOTIFY_REASON_OTHER;
+	job_attempt_failed(n, job, v);
+}
+
+static void
+token_done(struct notify *n, struct nt_easy *x, CURLcode rc)
+{
+	struct nhttp_token	*t = x->token;
+	struct notify_job	*job, *next, **w;
+	struct ad_err		 err;
+	int			 r;
+
+	ad_err_clear(&err);
+	r = nhttp_token_fetch_done(n->http, t, x->e, rc, ad_mono(), &err);
+	easy_put(n, x);
+	w = nhttp_token_waiters(t);
+	if (r == NHTTP_TOKEN_STALE && *w != NULL) {
+		if (token_fetch(n, t, *w) == 0)
+			return;
+		err = (*w)->err_;
+	}
+	job = *w;
+	*w = NULL;
+	for (; job != NULL; job = next) {
+		next = job->next_;
+		job->next_ = NULL;
+		job->token_ = NULL;
+		if (r == NHTTP_TOKEN_READY) {
+			job_attempt(n, job);
+			continue;
+		}
+		job->err_ = err;
+		job->attempts_++;
+		job->started_ = ad_mono();
+		COUNT(n, job, requests);
+		metrics_latency(n, job->integration, 0);
+		job->reason_ = NOTIFY_REASON_OTHER;
+		job_attempt_failed(n, job, NOTIFY_RETRY);
+	}
+}
+
+static void
+read_infos(struct notify *n)
+{
+	CURLMsg		*m;
+	int		 left;
+	struct nt_easy	*x;
+
+	while ((m = curl_multi_info_read(n->multi, &left)) != NULL) {
+		if (m->msg != CURLMSG_DONE)
+			continue;
+		x = NULL;
+		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&x);
+		if (x == NULL)
+			continue;
+		if (x->token != NULL)
+			token_done(n, x, m->data.result);
+		else
+			job_transfer_done(n, x, m->data.result);
+	}
+}
+
+/* -------------------------------------------------------------- loop --- */
+
+static void
+run_due(struct notify *n)
+{
+	int64_t			 now = ad_mono();
+	struct notify_job	*job;
+
+	while (n->n_heap > 0 && n->heap[0]->due_ <= now) {
+		job = heap_pop(n);
+		job_attempt(n, job);
+	}
+}
+
+/* CURLMOPT_SOCKETFUNCTION: mirrors curl's interest in epoll. */
+static int
+sock_cb(CURL *e, curl_socket_t s, int what, void *userp, void *socketp)
+{
+	struct notify		*n = userp;
+	struct epoll_event	 ev;
+
+	(void)e;
+	if (what == CURL_POLL_REMOVE) {
+		(void)epoll_ctl(n->epfd, EPOLL_CTL_DEL, s, NULL);
+		curl_multi_assign(n->multi, s, NULL);
+		return 0;
+	}
+	memset(&ev, 0, sizeof(ev));
+	ev.data.fd = s;
+	if (what & CURL_POLL_IN)
+		ev.events |= EPOLLIN;
+	if (what & CURL_POLL_OUT)
+		ev.events |= EPOLLOUT;
+	if (socketp == NULL) {
+		if (epoll_ctl(n->epfd, EPOLL_CTL_ADD, s, &ev) == -1 &&
+		    errno == EEXIST)
+			(void)epoll_ctl(n->epfd, EPOLL_CTL_MOD, s, &ev);
+		curl_multi_assign(n->multi, s, n);
+	} else if (epoll_ctl(n->epfd, EPOLL_CTL_MOD, s, &ev) == -1 &&
+	    errno == ENOENT) {
+		(void)epoll_ctl(n->epfd, EPOLL_CTL_ADD, s, &ev);
+	}
+	return 0;
+}
+
+/* CURLMOPT_TIMERFUNCTION */
+static int
+timer_cb(CURLM *m, long timeout_ms, void *userp)
+{
+	struct notify	*n = userp;
+
+	(void)m;
+	n->curl_timer = timeout_ms < 0 ? -1 : ad_mono() + timeout_ms * AD_MS;
+	return 0;
+}
+
+static int
+wait_ms(struct notify *n)
+{
+	int64_t	now = ad_mono(), until = now + AD_SEC;
+
+	if (n->kick)
+		return 0;
+	if (n->n_heap > 0 && n->heap[0]->due_ < until)
+		until = n->heap[0]->due_;
+	if (n->curl_timer >= 0 && n->curl_timer < until)
+		until = n->curl_timer;
+	if (until <= now)
+		return 0;
+	return (int)((until - now + AD_MS - 1) / AD_MS);
+}
+
+/* Waits for sockets, the wakeup or a timer, and lets curl act. */
+static void
+run_io(struct notify *n)
+{
+	struct epoll_event	evs[256];
+	int			nev, i, running, flags;
+	uint64_t		v;
+
+	nev = epoll_wait(n->epfd, evs, 256, wait_ms(n));
+	for (i = 0; i < nev; i++) {
+		if (evs[i].data.fd == n->evfd) {
+			if (read(n->evfd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+				log_warn("eventfd: %s", strerror(errno));
+			continue;
+		}
+		flags = 0;
+		if (evs[i].events & EPOLLIN)
+			flags |= CURL_CSELECT_IN;
+		if (evs[i].events & EPOLLOUT)
+			flags |= CURL_CSELECT_OUT;
+		if (evs[i].events & (EPOLLERR | EPOLLHUP))
+			flags |= CURL_CSELECT_ERR;
+		curl_multi_socket_action(n->multi, evs[i].data.fd, flags,
+		    &running);
+	}
+	if (n->curl_timer >= 0 && ad_mono() >= n->curl_timer) {
+		n->curl_timer = -1;
+		curl_multi_socket_action(n->multi, CURL_SOCKET_TIMEOUT, 0,
+		    &running);
+	}
+	read_infos(n);
+}
+
+/* Takes the submit queue; returns true when the thread must stop. */
+static bool
+take_queue(struct notify *n, struct notify_job **jobs)
+{
+	bool	stop;
+
+	pthread_mutex_lock(&n->mu);
+	*jobs = n->q_head;
+	n->q_head = n->q_tail = NULL;
+	stop = n->stopping;
+	pthread_mutex_unlock(&n->mu);
+	return stop;
+}
+
+static void
+wakeup(struct notify *n)
+{
+	uint64_t	one = 1;
+
+	if (write(n->evfd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+		log_warn("eventfd: %s", strerror(errno));
+}
+
+static void
+cancel_list(struct notify *n, struct notify_job *job)
+{
+	struct notify_job	*next;
+
+	for (; job != NULL; job = next) {
+		next = job->next_;
+		job->next_ = NULL;
+		job_cancel(n, job, true);
+	}
+}
+
+static void
+cancel_all(struct notify *n, struct notify_job *queued)
+{
+	struct notify_job	*job;
+	size_t			 i;
+
+	for (job = queued; job != NULL; job = job->next_) {
+		buf_init(&job->resp_, NOTIFY_RESP_BODY_MAX);
+		notify_req_init(&job->req_);
+		ad_err_clear(&job->err_);
+	}
+	cancel_list(n, queued);
+	while (n->n_heap > 0)
+		job_cancel(n, heap_pop(n), true);
+	host_sweep(n, true);
+	for (i = 0; i < n->n_easies; i++) {
+		struct nt_easy	*x = n->easies[i];
+
+		if (!x->in_use)
+			continue;
+		if (x->token != NULL) {
+			struct notify_job **w = nhttp_token_waiters(x->token);
+
+			job = *w;
+			*w = NULL;
+			easy_put(n, x);
+			cancel_list(n, job);
+			continue;
+		}
+		job = x->job;
+		easy_put(n, x);
+		job->easy_ = NULL;
+		host_release(n, job);
+		/* the attempt in flight never completed */
+		job->reason_ = NOTIFY_REASON_CANCELED;
+		job->err_.msg[0] = '\0';
+		job_cancel(n, job, true);
+	}
+}
+
+static void *
+notify_main(void *arg)
+{
+	struct notify		*n = arg;
+	struct notify_job	*jobs, *next;
+
+	log_set_component("notify");
+	for (;;) {
+		if (take_queue(n, &jobs))
+			break;
+		for (; jobs != NULL; jobs = next) {
+			next = jobs->next_;
+			jobs->next_ = NULL;
+			job_begin(n, jobs);
+		}
+		run_due(n);
+		run_io(n);
+		if (n->kick)
+			host_kick(n);
+		if (ad_mono() >= n->next_sweep)
+			host_sweep(n, false);
+	}
+	cancel_all(n, jobs);
+	return NULL;
+}
+
+/* ---------------------------------------------------------- lifecycle --- */
+
+struct notify *
+notify_new(const struct notify_opts *opts)
+{
+	struct notify	*n;
+	size_t		 i;
+
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	n = xcalloc(1, sizeof(*n));
+	if (opts != NULL)
+		n->opts = *opts;
+	if (n->opts.max_host_connections <= 0)
+		n->opts.max_host_connections = 256;
+	if (n->opts.max_total_connections <= 0)
+		n->opts.max_total_connections = 4096;
+	if (n->opts.connect_timeout <= 0)
+		n->opts.connect_timeout = 30 * AD_SEC;
+	n->user_agent = xstrdup(n->opts.user_agent != NULL ?
+	    n->opts.user_agent : NOTIFY_UA_DEFAULT);
+	n->opts.user_agent = n->user_agent;
+	n->rng = n->opts.seed != 0 ? n->opts.seed : (uint64_t)ad_mono() | 1;
+	pthread_mutex_init(&n->mu, NULL);
+	n->multi = curl_multi_init();
+	n->share = curl_share_init();
+	if (n->multi == NULL || n->share == NULL)
+		fatalx("curl_multi_init failed");
+	curl_share_setopt(n->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+	curl_share_setopt(n->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+	curl_multi_setopt(n->multi, CURLMOPT_MAX_HOST_CONNECTIONS,
+	    n->opts.max_host_connections);
+	curl_multi_setopt(n->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS,
+	    n->opts.max_total_connections);
+	curl_multi_setopt(n->multi, CURLMOPT_MAXCONNECTS,
+	    n->opts.max_total_connections);
+	curl_multi_setopt(n->multi, CURLMOPT_SOCKETFUNCTION, sock_cb);
+	curl_multi_setopt(n->multi, CURLMOPT_SOCKETDATA, n);
+	curl_multi_setopt(n->multi, CURLMOPT_TIMERFUNCTION, timer_cb);
+	curl_multi_setopt(n->multi, CURLMOPT_TIMERDATA, n);
+	n->curl_timer = -1;
+	n->epfd = epoll_create1(EPOLL_CLOEXEC);
+	n->evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (n->epfd == -1 || n->evfd == -1)
+		fatalx("epoll/eventfd: %s", strerror(errno));
+	{
+		struct epoll_event ev;
+
+		memset(&ev, 0, sizeof(ev));
+		ev.events = EPOLLIN;
+		ev.data.fd = n->evfd;
+		epoll_ctl(n->epfd, EPOLL_CTL_ADD, n->evfd, &ev);
+	}
+	n->http = nhttp_new(n->user_agent);
+	for (i = 0; i < sizeof(am_integrations) / sizeof(*am_integrations);
+	    i++)
+		(void)metrics_row(n, am_integrations[i]);
+	return n;
+}
+
+int
+notify_start(struct notify *n, struct ad_err *err)
+{
+	struct sigaction	sa;
+	int			rc;
+
+	/* Writes to a closed peer must fail with EPIPE, not kill us. */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	rc = pthread_create(&n->thread, NULL, notify_main, n);
+	if (rc != 0)
+		return ad_err_set(err, AD_EINTERNAL, "cannot start the notify "
+		    "thread: %s", strerror(rc));
+	pthread_setname_np(n->thread, "notify");
+	pthread_mutex_lock(&n->mu);
+	n->started = true;
+	pthread_mutex_unlock(&n->mu);
+	return 0;
+}
+
+void
+notify_stop(struct notify *n)
+{
+	bool	join;
+
+	pthread_mutex_lock(&n->mu);
+	n->stopping = true;
+	join = n->started && !n->joined;
+	n->joined = true;
+	pthread_mutex_unlock(&n->mu);
+	if (!join)
+		return;
+	wakeup(n);
+	pthread_join(n->thread, NULL);
+}
+
+void
+notify_free(struct notify *n)
+{
+	size_t	i;
+
+	if (n == NULL)
+		return;
+	notify_stop(n);
+	for (i = 0; i < n->n_easies; i++) {
+		curl_multi_remove_handle(n->multi, n->easies[i]->e);
+		curl_easy_cleanup(n->easies[i]->e);
+		free(n->easies[i]);
+	}
+	free(n->easies);
+	free(n->pool);
+	free(n->heap);
+	while (n->hosts != NULL) {
+		struct nt_host *h = n->hosts;
+
+		n->hosts = h->next;
+		free(h->key);
+		free(h);
+	}
+	nhttp_free(n->http);
+	curl_multi_cleanup(n->multi);
+	curl_share_cleanup(n->share);
+	close(n->epfd);
+	close(n->evfd);
+	pthread_mutex_destroy(&n->mu);
+	free(n->user_agent);
+	free(n);
+	curl_global_cleanup();
+}
+
+int
+notify_submitv(struct notify *n, struct notify_job **jobs, size_t n_jobs)
+{
+	size_t	i;
+	bool	wake;
+
+	if (n_jobs == 0)
+		return 0;
+	for (i = 0; i < n_jobs; i++) {
+		jobs[i]->state_ = JOB_QUEUED;
+		jobs[i]->next_ = i + 1 < n_jobs ? jobs[i + 1] : NULL;
+	}
+	pthread_mutex_lock(&n->mu);
+	if (!n->started || n->stopping) {
+		pthread_mutex_unlock(&n->mu);
+		return -1;
+	}
+	/* a non-empty queue has its wakeup pending already */
+	wake = n->q_head == NULL;
+	if (n->q_tail != NULL)
+		n->q_tail->next_ = jobs[0];
+	else
+		n->q_head = jobs[0];
+	n->q_tail = jobs[n_jobs - 1];
+	atomic_fetch_add(&n->pending, n_jobs);
+	pthread_mutex_unlock(&n->mu);
+	if (wake)
+		wakeup(n);
+	return 0;
+}
+
+int
+notify_submit(struct notify *n, struct notify_job *job)
+{
+	return notify_submitv(n, &job, 1);
+}
+
+size_t
+notify_pending(struct notify *n)
+{
+	return atomic_load(&n->pending);
+}
