@@ -20,6 +20,7 @@
 #include "alertd/utf8.h"
 #include "alertd/xmalloc.h"
 #include "routing/labels.h"
+#include "routing/regex.h"
 
 struct silence *
 silence_new(void)
@@ -114,36 +115,11 @@ silence_dup(const struct silence *s)
 	return d;
 }
 
-/*
- * The matcher module reports regex errors for the anchored expression
- * "^(?:re)$"; Alertmanager's silence validation compiles the raw pattern,
- * so its message quotes `re`.  Rewrite the quoted fragment when it is the
- * whole anchored expression.
- */
-static void
-regex_err_unanchor(const char *pattern, const char *msg, struct buf *out)
-{
-	struct buf	 anch;
-	const char	*p;
-
-	buf_init(&anch, BUF_NOCAP);
-	buf_addf(&anch, "`^(?:%s)$`", pattern);
-	p = strstr(msg, buf_str(&anch));
-	if (p == NULL) {
-		buf_addstr(out, msg);
-	} else {
-		buf_add(out, msg, (size_t)(p - msg));
-		buf_addf(out, "`%s`", pattern);
-		buf_addstr(out, p + buf_len(&anch));
-	}
-	buf_release(&anch);
-}
-
 /* silence.ValidateMatcher; compiles sm->m on success. */
 static int
 validate_matcher(struct silence_matcher *sm, struct buf *msg)
 {
-	struct ad_err	 e;
+	struct ad_err	 e, re;
 
 	if (!label_name_valid(sm->name, strlen(sm->name))) {
 		buf_addstr(msg, "invalid label name ");
@@ -162,7 +138,17 @@ validate_matcher(struct silence_matcher *sm, struct buf *msg)
 		buf_addstr(msg, "invalid regular expression ");
 		buf_add_goquote(msg, sm->pattern, strlen(sm->pattern));
 		buf_addstr(msg, ": ");
-		regex_err_unanchor(sm->pattern, e.msg, msg);
+		/*
+		 * Alertmanager compiles the raw pattern here, not the
+		 * anchored one, so its message quotes the raw pattern.  A
+		 * raw pattern Go accepts whose anchored form it rejects
+		 * (`\Qa`) keeps the anchored message: Alertmanager would
+		 * store such a silence and then never match with it.
+		 */
+		if (regex_check(sm->pattern, strlen(sm->pattern), &re) == -1)
+			buf_addstr(msg, re.msg);
+		else
+			buf_addstr(msg, e.msg);
 		return -1;
 	}
 	if (sm->m == NULL) {
