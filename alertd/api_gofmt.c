@@ -346,8 +346,12 @@ days_in(int m, int64_t y)
 /* Seconds from 0001-01-01T00:00:00Z to the Unix epoch. */
 #define GO_ZERO_UNIX	(-62135596800LL)
 
+/*
+ * The instant of tp; -1 outside ad_time_t's range, or with saturate the
+ * nearest instant it holds (never AD_TIME_ZERO).
+ */
 static int
-to_time(const struct tm_parts *tp, ad_time_t *t)
+to_time(const struct tm_parts *tp, bool saturate, ad_time_t *t)
 {
 	int64_t	secs;
 
@@ -360,8 +364,11 @@ to_time(const struct tm_parts *tp, ad_time_t *t)
 	}
 	if (__builtin_mul_overflow(secs, AD_SEC, t) ||
 	    __builtin_add_overflow(*t, (int64_t)tp->nsec, t) ||
-	    *t == AD_TIME_ZERO)
-		return -1;
+	    *t == AD_TIME_ZERO) {
+		if (!saturate)
+			return -1;
+		*t = secs > 0 ? INT64_MAX : AD_TIME_ZERO + 1;
+	}
 	return 0;
 }
 
@@ -421,9 +428,9 @@ parse_layout(const struct layout *l, struct str all, struct tm_parts *tp,
 	return 0;
 }
 
-int
-api_go_parse_datetime(const char *s, size_t len, ad_time_t *t, int32_t *off,
-    struct buf *msg)
+static int
+parse_datetime(const char *s, size_t len, bool saturate, ad_time_t *t,
+    int32_t *off, struct buf *msg)
 {
 	struct tm_parts	 tp;
 	struct buf	 last;
@@ -442,7 +449,7 @@ api_go_parse_datetime(const char *s, size_t len, ad_time_t *t, int32_t *off,
 		if (parse_layout(&layouts[i], (struct str){ s, len }, &tp,
 		    &last) == -1)
 			continue;
-		if (to_time(&tp, t) == -1) {
+		if (to_time(&tp, saturate, t) == -1) {
 			buf_reset(&last);
 			buf_addstr(&last, "parsing time ");
 			time_quote(&last, s, len);
@@ -454,10 +461,24 @@ api_go_parse_datetime(const char *s, size_t len, ad_time_t *t, int32_t *off,
 		rc = 0;
 		break;
 	}
-	if (rc == -1)
+	if (rc == -1 && msg != NULL)
 		buf_add(msg, buf_str(&last), buf_len(&last));
 	buf_release(&last);
 	return rc;
+}
+
+int
+api_go_parse_datetime(const char *s, size_t len, ad_time_t *t, int32_t *off,
+    struct buf *msg)
+{
+	return parse_datetime(s, len, false, t, off, msg);
+}
+
+int
+api_go_parse_datetime_sat(const char *s, size_t len, ad_time_t *t,
+    int32_t *off, struct buf *msg)
+{
+	return parse_datetime(s, len, true, t, off, msg);
 }
 
 char *

@@ -32,6 +32,14 @@ struct buf;
  */
 int	api_go_parse_datetime(const char *s, size_t len, ad_time_t *t,
 	    int32_t *off, struct buf *msg);
+/*
+ * The same, but an instant outside ad_time_t's range saturates to the
+ * nearest one it holds instead of failing (silences: Alertmanager accepts
+ * "endsAt": "9999-12-31T23:59:59Z", a silence meant to last forever, and
+ * so does alertd, storing the last instant it can hold).
+ */
+int	api_go_parse_datetime_sat(const char *s, size_t len, ad_time_t *t,
+	    int32_t *off, struct buf *msg);
 
 /* govalidator.IsRequestURI: url.ParseRequestURI(s) succeeds. */
 bool	api_go_request_uri_valid(const char *s, size_t len);

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "alertd/api_gofmt.h"
 #include "alertd/err.h"
 #include "alertd/log.h"
 #include "alertd/utf8.h"
@@ -93,20 +94,20 @@ api_json_str(struct buf *out, const char *s)
 int
 api_silence_json(const struct silence *s, ad_time_t now, struct buf *out)
 {
-	char	t[API_TIME_MAX];
+	char	t[API_GO_TIME_MAX];
 	size_t	i;
 
 	buf_addstr(out, "{\"id\":");
 	api_json_str(out, s->id);
 	buf_addf(out, ",\"status\":{\"state\":\"%s\"},\"updatedAt\":\"%s\"",
 	    silence_state_str(silence_api_state_at(s, now)),
-	    api_format_datetime(s->updated_at, 0, t));
+	    api_go_format_datetime(s->updated_at, 0, t));
 	buf_addstr(out, ",\"comment\":");
 	api_json_str(out, s->comment);
 	buf_addstr(out, ",\"createdBy\":");
 	api_json_str(out, s->created_by);
 	buf_addf(out, ",\"endsAt\":\"%s\",\"matchers\":[",
-	    api_format_datetime(s->ends_at, s->end_off, t));
+	    api_go_format_datetime(s->ends_at, s->end_off, t));
 	for (i = 0; i < s->nmatchers; i++) {
 		const struct silence_matcher *m = &s->matchers[i];
 
@@ -122,7 +123,7 @@ api_silence_json(const struct silence *s, ad_time_t now, struct buf *out)
 		buf_addch(out, '}');
 	}
 	return buf_addf(out, "],\"startsAt\":\"%s\"}",
-	    api_format_datetime(s->starts_at, s->start_off, t));
+	    api_go_format_datetime(s->starts_at, s->start_off, t));
 }
 
 /* The handlers' own payloads: a JSON string and a newline. */
@@ -234,7 +235,7 @@ get_time(struct post *p, json_t *obj, const char *key, const char *field,
 		return false;
 	}
 	buf_init(&e, BUF_NOCAP);
-	if (api_parse_datetime(json_string_value(v), json_string_length(v), t,
+	if (api_go_parse_datetime_sat(json_string_value(v), json_string_length(v), t,
 	    off, &e) == -1) {
 		if (buf_len(&p->err) == 0)
 			buf_addstr(&p->err, buf_str(&e));

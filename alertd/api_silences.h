@@ -56,17 +56,6 @@ void	api_silence_delete(struct silence_store *ss, const char *id,
 int	api_silence_json(const struct silence *s, ad_time_t now,
 	    struct buf *out);
 
-/*
- * strfmt.DateTime parsing: the layouts go-openapi accepts, tried in its
- * order; "" is the Unix epoch.  On failure errmsg gets Go's time.Parse
- * error for the last layout, as Alertmanager reports it.  *off is the
- * UTC offset written in s (seconds).
- */
-int	api_parse_datetime(const char *s, size_t len, ad_time_t *t,
-	    int32_t *off, struct buf *errmsg);
-/* strfmt.DateTime output: millisecond precision, "Z" or +hh:mm. */
-#define API_TIME_MAX	48
-char	*api_format_datetime(ad_time_t t, int32_t off, char out[API_TIME_MAX]);
 /* Go's encoding/json string escaping (<, >, & as \u003c...). */
 int	api_json_str(struct buf *out, const char *s);
 

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alertd/api_gofmt.h"
 #include "alertd/api_silences.h"
 #include "alertd/log.h"
 #include "silences/silence.h"
@@ -66,7 +67,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		silence_file_parse(data + 1, size - 1, count_rec, &n);
 		break;
 	default:
-		api_parse_datetime((const char *)data + 1, size - 1, &t, &off,
+		api_go_parse_datetime_sat((const char *)data + 1, size - 1, &t, &off,
 		    NULL);
 		break;
 	}

@@ -6,9 +6,11 @@
  */
 #include <check.h>
 #include <jansson.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "alertd/api_gofmt.h"
 #include "alertd/api_silences.h"
 #include "alertd/buf.h"
 #include "silences/silence.h"
@@ -251,11 +253,15 @@ START_TEST(update_delete_flow)
 }
 END_TEST
 
+/*
+ * The silence handlers parse with api_gofmt's strfmt.DateTime (its Go
+ * vectors are in check_api_json.c); what they add is saturation.
+ */
 START_TEST(datetime_layouts)
 {
 	ad_time_t	t;
 	int32_t		off;
-	char		out[API_TIME_MAX];
+	char		out[API_GO_TIME_MAX];
 	struct buf	e;
 	static const char *ok[] = {
 		"2020-01-02T03:04:05Z", "2020-01-02T03:04:05.123456789Z",
@@ -268,20 +274,31 @@ START_TEST(datetime_layouts)
 
 	buf_init(&e, BUF_NOCAP);
 	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
-		ck_assert_msg(api_parse_datetime(ok[i], strlen(ok[i]), &t, &off,
-		    &e) == 0, "%s: %s", ok[i], buf_str(&e));
-	ck_assert_int_eq(api_parse_datetime("2020-01-02T03:04:05.5-01:30", 27,
-	    &t, &off, &e), 0);
+		ck_assert_msg(api_go_parse_datetime_sat(ok[i], strlen(ok[i]),
+		    &t, &off, &e) == 0, "%s: %s", ok[i], buf_str(&e));
+	ck_assert_int_eq(api_go_parse_datetime_sat(
+	    "2020-01-02T03:04:05.5-01:30", 27, &t, &off, &e), 0);
 	ck_assert_int_eq(off, -5400);
-	ck_assert_str_eq(api_format_datetime(t, off, out),
+	ck_assert_str_eq(api_go_format_datetime(t, off, out),
 	    "2020-01-02T03:04:05.500-01:30");
-	ck_assert_str_eq(api_format_datetime(t, 0, out),
+	ck_assert_str_eq(api_go_format_datetime(t, 0, out),
 	    "2020-01-02T04:34:05.500Z");
-	ck_assert_int_eq(api_parse_datetime("", 0, &t, &off, &e), 0);
+	ck_assert_int_eq(api_go_parse_datetime_sat("", 0, &t, &off, &e), 0);
 	ck_assert_int_eq(t, 0);
 	/* .000Z0700 needs exactly 3 or 6 digits. */
-	ck_assert_int_eq(api_parse_datetime("2020-01-02T03:04:05.1+0000", 26,
-	    &t, &off, &e), -1);
+	ck_assert_int_eq(api_go_parse_datetime_sat(
+	    "2020-01-02T03:04:05.1+0000", 26, &t, &off, &e), -1);
+	/* Beyond 2262 and before 1678: the nearest instant alertd holds. */
+	ck_assert_int_eq(api_go_parse_datetime_sat("9999-12-31T23:59:59Z", 20,
+	    &t, &off, &e), 0);
+	ck_assert_int_eq(t, INT64_MAX);
+	ck_assert_int_eq(api_go_parse_datetime_sat("1000-01-01T00:00:00Z", 20,
+	    &t, &off, &e), 0);
+	ck_assert_int_eq(t, AD_TIME_ZERO + 1);
+	/* Go's zero time stays the zero time (Alertmanager rejects it). */
+	ck_assert_int_eq(api_go_parse_datetime_sat("0001-01-01T00:00:00Z", 20,
+	    &t, &off, &e), 0);
+	ck_assert_int_eq(t, AD_TIME_ZERO);
 	buf_release(&e);
 }
 END_TEST

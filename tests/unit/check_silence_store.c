@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "alertd/api_gofmt.h"
 #include "alertd/api_silences.h"
 #include "alertd/buf.h"
 #include "alertd/err.h"
@@ -610,7 +611,7 @@ jtime(json_t *o, const char *k)
 	int32_t		 off;
 
 	ck_assert_ptr_nonnull(v);
-	ck_assert_int_eq(api_parse_datetime(v, strlen(v), &t, &off, NULL), 0);
+	ck_assert_int_eq(api_go_parse_datetime(v, strlen(v), &t, &off, NULL), 0);
 	return t;
 }
 
