@@ -346,6 +346,14 @@ days_in(int m, int64_t y)
 /* Seconds from 0001-01-01T00:00:00Z to the Unix epoch. */
 #define GO_ZERO_UNIX	(-62135596800LL)
 
+static int64_t
+unix_secs(const struct tm_parts *tp)
+{
+	return time_days_from_civil(tp->year, (unsigned)tp->month,
+	    (unsigned)tp->day) * 86400 + tp->hour * 3600 + tp->min * 60 +
+	    tp->sec - tp->off;
+}
+
 /*
  * The instant of tp; -1 outside ad_time_t's range, or with saturate the
  * nearest instant it holds (never AD_TIME_ZERO).
@@ -353,11 +361,8 @@ days_in(int m, int64_t y)
 static int
 to_time(const struct tm_parts *tp, bool saturate, ad_time_t *t)
 {
-	int64_t	secs;
+	int64_t	secs = unix_secs(tp);
 
-	secs = time_days_from_civil(tp->year, (unsigned)tp->month,
-	    (unsigned)tp->day) * 86400 + tp->hour * 3600 + tp->min * 60 +
-	    tp->sec - tp->off;
 	if (secs == GO_ZERO_UNIX && tp->nsec == 0) {
 		*t = AD_TIME_ZERO;
 		return 0;
@@ -479,6 +484,29 @@ api_go_parse_datetime_sat(const char *s, size_t len, ad_time_t *t,
     int32_t *off, struct buf *msg)
 {
 	return parse_datetime(s, len, true, t, off, msg);
+}
+
+int
+api_go_datetime_unix(const char *s, size_t len, int64_t *sec, int32_t *nsec)
+{
+	struct tm_parts	 tp;
+	struct buf	 msg;
+	size_t		 i;
+	int		 rc = -1;
+
+	buf_init(&msg, BUF_NOCAP);
+	for (i = 0; len > 0 && i < sizeof(layouts) / sizeof(layouts[0]); i++) {
+		buf_reset(&msg);
+		if (parse_layout(&layouts[i], (struct str){ s, len }, &tp,
+		    &msg) == 0) {
+			*sec = unix_secs(&tp);
+			*nsec = tp.nsec;
+			rc = 0;
+			break;
+		}
+	}
+	buf_release(&msg);
+	return rc;
 }
 
 char *

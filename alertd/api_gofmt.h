@@ -40,6 +40,13 @@ int	api_go_parse_datetime(const char *s, size_t len, ad_time_t *t,
  */
 int	api_go_parse_datetime_sat(const char *s, size_t len, ad_time_t *t,
 	    int32_t *off, struct buf *msg);
+/*
+ * The Unix seconds and nanoseconds of a non-empty s that
+ * api_go_parse_datetime* accepts, without range limits (for what
+ * Alertmanager does with instants alertd cannot hold); else -1.
+ */
+int	api_go_datetime_unix(const char *s, size_t len, int64_t *sec,
+	    int32_t *nsec);
 
 /* govalidator.IsRequestURI: url.ParseRequestURI(s) succeeds. */
 bool	api_go_request_uri_valid(const char *s, size_t len);

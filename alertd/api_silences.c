@@ -21,6 +21,7 @@
 #include <strings.h>
 
 #include "alertd/api_gofmt.h"
+#include "alertd/api_json.h"
 #include "alertd/err.h"
 #include "alertd/log.h"
 #include "alertd/utf8.h"
@@ -47,48 +48,11 @@ api_sil_resp_release(struct api_sil_resp *r)
 
 /* ------------------------------------------------------- JSON output */
 
-int
-api_json_str(struct buf *out, const char *s)
+/* Go's json.Marshal of a model field: <, > and & escaped. */
+static void
+jstr(struct buf *out, const char *s)
 {
-	static const char	 hex[] = "0123456789abcdef";
-	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 len = strlen(s), i = 0;
-	uint32_t		 r;
-	int			 n;
-
-	buf_addch(out, '"');
-	while (i < len) {
-		if (p[i] < 0x80) {
-			unsigned char c = p[i++];
-
-			if (c == '"' || c == '\\')
-				buf_addf(out, "\\%c", c);
-			else if (c == '\n')
-				buf_addstr(out, "\\n");
-			else if (c == '\r')
-				buf_addstr(out, "\\r");
-			else if (c == '\t')
-				buf_addstr(out, "\\t");
-			else if (c < 0x20 || c == '<' || c == '>' || c == '&')
-				buf_addf(out, "\\u00%c%c", hex[c >> 4],
-				    hex[c & 15]);
-			else
-				buf_addch(out, (char)c);
-			continue;
-		}
-		n = utf8_decode(p + i, len - i, &r);
-		if (n < 0) {
-			buf_addstr(out, "\\ufffd");
-			i++;
-		} else if (r == 0x2028 || r == 0x2029) {
-			buf_addf(out, "\\u%04x", r);
-			i += (size_t)n;
-		} else {
-			buf_add(out, p + i, (size_t)n);
-			i += (size_t)n;
-		}
-	}
-	return buf_addch(out, '"');
+	api_json_string(out, s, strlen(s));
 }
 
 int
@@ -98,14 +62,14 @@ api_silence_json(const struct silence *s, ad_time_t now, struct buf *out)
 	size_t	i;
 
 	buf_addstr(out, "{\"id\":");
-	api_json_str(out, s->id);
+	jstr(out, s->id);
 	buf_addf(out, ",\"status\":{\"state\":\"%s\"},\"updatedAt\":\"%s\"",
 	    silence_state_str(silence_api_state_at(s, now)),
 	    api_go_format_datetime(s->updated_at, 0, t));
 	buf_addstr(out, ",\"comment\":");
-	api_json_str(out, s->comment);
+	jstr(out, s->comment);
 	buf_addstr(out, ",\"createdBy\":");
-	api_json_str(out, s->created_by);
+	jstr(out, s->created_by);
 	buf_addf(out, ",\"endsAt\":\"%s\",\"matchers\":[",
 	    api_go_format_datetime(s->ends_at, s->end_off, t));
 	for (i = 0; i < s->nmatchers; i++) {
@@ -117,22 +81,25 @@ api_silence_json(const struct silence *s, ad_time_t now, struct buf *out)
 		    "false",
 		    m->type == MATCH_RE || m->type == MATCH_NRE ? "true" :
 		    "false");
-		api_json_str(out, m->name);
+		jstr(out, m->name);
 		buf_addstr(out, ",\"value\":");
-		api_json_str(out, m->pattern);
+		jstr(out, m->pattern);
 		buf_addch(out, '}');
 	}
 	return buf_addf(out, "],\"startsAt\":\"%s\"}",
 	    api_go_format_datetime(s->starts_at, s->start_off, t));
 }
 
-/* The handlers' own payloads: a JSON string and a newline. */
+/*
+ * The handlers' own payloads: a JSON string and a newline, written by
+ * go-openapi's producer (an Encoder without HTML escaping).
+ */
 static void
 reply_str(struct api_sil_resp *r, int status, const char *msg)
 {
 	r->status = status;
 	buf_reset(&r->body);
-	api_json_str(&r->body, msg);
+	api_json_string_noesc(&r->body, msg, strlen(msg));
 	buf_addch(&r->body, '\n');
 }
 
@@ -143,7 +110,7 @@ reply_code(struct api_sil_resp *r, int status, int code, const char *msg)
 	r->status = status;
 	buf_reset(&r->body);
 	buf_addf(&r->body, "{\"code\":%d,\"message\":", code);
-	api_json_str(&r->body, msg);
+	jstr(&r->body, msg);
 	buf_addch(&r->body, '}');
 }
 
@@ -153,6 +120,9 @@ struct post {
 	struct silence	*s;
 	bool		 has_comment, has_created_by, has_starts, has_ends;
 	bool		 has_matchers;
+	bool		 ends_beyond;	/* endsAt after what ad_time_t holds */
+	int64_t		 ends_sec;	/* then: its Unix seconds, as Go's */
+	int32_t		 ends_nsec;
 	struct buf	 err;		/* first decoding error */
 	struct buf	 missing;	/* first missing matcher field */
 };
@@ -235,8 +205,8 @@ get_time(struct post *p, json_t *obj, const char *key, const char *field,
 		return false;
 	}
 	buf_init(&e, BUF_NOCAP);
-	if (api_go_parse_datetime_sat(json_string_value(v), json_string_length(v), t,
-	    off, &e) == -1) {
+	if (api_go_parse_datetime_sat(json_string_value(v),
+	    json_string_length(v), t, off, &e) == -1) {
 		if (buf_len(&p->err) == 0)
 			buf_addstr(&p->err, buf_str(&e));
 		buf_release(&e);
@@ -304,6 +274,11 @@ decode_silence(struct post *p, json_t *root)
 	    &p->s->created_by);
 	p->has_ends = get_time(p, root, "endsAt", "Silence.endsAt",
 	    &p->s->ends_at, &p->s->end_off);
+	if (p->has_ends && p->s->ends_at == INT64_MAX) {
+		ms = jget(root, "endsAt");
+		p->ends_beyond = api_go_datetime_unix(json_string_value(ms),
+		    json_string_length(ms), &p->ends_sec, &p->ends_nsec) == 0;
+	}
 	p->has_starts = get_time(p, root, "startsAt", "Silence.startsAt",
 	    &p->s->starts_at, &p->s->start_off);
 	ms = jget(root, "matchers");
@@ -405,6 +380,44 @@ schema_violation(struct post *p, int *code)
 
 /* ---------------------------------------------------------- handlers */
 
+/* Seconds of 10000-01-01T00:00:00Z, where protobuf timestamps end. */
+#define PB_TIME_END	253402300800LL
+
+/*
+ * Alertmanager stores a silence with expiresAt = endsAt + retention as a
+ * protobuf timestamp, which must be before the year 10000: a later one
+ * fails with gogo/protobuf's message (HTTP 400).  So "endsAt":
+ * "9999-12-31T23:59:59Z" is refused, "9000-01-01T00:00:00Z" is not.
+ * Returns true (and replies) when the silence is refused.
+ */
+static bool
+expiry_beyond_pb(const struct post *p, struct silence_store *ss,
+    struct api_sil_resp *r)
+{
+	ad_dur_t	 ret = silence_store_retention(ss);
+	int64_t		 sec;
+	int32_t		 nsec;
+	struct buf	 m;
+
+	if (!p->ends_beyond)
+		return false;
+	sec = p->ends_sec + ret / AD_SEC;
+	nsec = p->ends_nsec + (int32_t)(ret % AD_SEC);
+	if (nsec >= (int32_t)AD_SEC) {
+		nsec -= (int32_t)AD_SEC;
+		sec++;
+	}
+	if (sec < PB_TIME_END)
+		return false;
+	buf_init(&m, BUF_NOCAP);
+	buf_addf(&m, "timestamp: &types.Timestamp{Seconds: %lld,\nNanos: %d,"
+	    "\n} after 10000-01-01", (long long)sec, (int)nsec);
+	log_error("Failed to create silence: %s", buf_str(&m));
+	reply_str(r, 400, buf_str(&m));
+	buf_release(&m);
+	return true;
+}
+
 static void
 post_store(struct silence_store *ss, struct silence *s, ad_time_t now,
     struct api_sil_resp *r)
@@ -421,7 +434,7 @@ post_store(struct silence_store *ss, struct silence *s, ad_time_t now,
 	r->status = 200;
 	buf_reset(&r->body);
 	buf_addstr(&r->body, "{\"silenceID\":");
-	api_json_str(&r->body, id);
+	jstr(&r->body, id);
 	buf_addstr(&r->body, "}\n");
 }
 
@@ -465,6 +478,8 @@ api_silences_post(struct silence_store *ss, const char *body, size_t len,
 		    "be in the past");
 		goto out;
 	}
+	if (expiry_beyond_pb(&p, ss, r))
+		goto out;
 	post_store(ss, p.s, now, r);
 	p.s = NULL;
 out:

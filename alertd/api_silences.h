@@ -56,7 +56,4 @@ void	api_silence_delete(struct silence_store *ss, const char *id,
 int	api_silence_json(const struct silence *s, ad_time_t now,
 	    struct buf *out);
 
-/* Go's encoding/json string escaping (<, >, & as \u003c...). */
-int	api_json_str(struct buf *out, const char *s);
-
 #endif

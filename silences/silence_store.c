@@ -449,6 +449,12 @@ silence_store_on_change(struct silence_store *ss, silence_store_change_fn fn,
 	pthread_rwlock_unlock(&ss->lock);
 }
 
+ad_dur_t
+silence_store_retention(const struct silence_store *ss)
+{
+	return ss->o.retention;
+}
+
 uint64_t
 silence_store_version(struct silence_store *ss)
 {
@@ -745,6 +751,13 @@ silence_store_upsert(struct silence_store *ss, struct silence *s,
 	uint64_t	ticket = 0;
 	int		rc;
 
+	/*
+	 * Silences.Set validates after a start before now has become now,
+	 * so Go's zero time is a valid start: it never allows an update in
+	 * place (it is before any start and before now) and is replaced.
+	 */
+	if (s->starts_at == AD_TIME_ZERO)
+		s->starts_at = AD_TIME_ZERO + 1;
 	if (silence_validate(s, err) == -1) {
 		ad_err_prefix(err, "silence invalid");
 		silence_unref(s);

@@ -53,6 +53,8 @@ struct silence_store_opts {
 struct silence_store *silence_store_new(const struct silence_store_opts *o);
 /* Does not close the backend (its owner does). */
 void	silence_store_free(struct silence_store *ss);	/* NULL is fine */
+/* opts.retention (fixed at creation; any thread). */
+ad_dur_t silence_store_retention(const struct silence_store *ss);
 
 /*
  * Start-up: replays the backend into memory (entries whose retention has

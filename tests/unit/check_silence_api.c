@@ -263,6 +263,8 @@ START_TEST(datetime_layouts)
 	int32_t		off;
 	char		out[API_GO_TIME_MAX];
 	struct buf	e;
+	int64_t		sec;
+	int32_t		nsec;
 	static const char *ok[] = {
 		"2020-01-02T03:04:05Z", "2020-01-02T03:04:05.123456789Z",
 		"2020-01-02T03:04:05.123+00:00", "2020-01-02T03:04:05.123+0000",
@@ -295,7 +297,13 @@ START_TEST(datetime_layouts)
 	ck_assert_int_eq(api_go_parse_datetime_sat("1000-01-01T00:00:00Z", 20,
 	    &t, &off, &e), 0);
 	ck_assert_int_eq(t, AD_TIME_ZERO + 1);
-	/* Go's zero time stays the zero time (Alertmanager rejects it). */
+	/* ... and what Go holds, for Alertmanager's year-10000 check. */
+	ck_assert_int_eq(api_go_datetime_unix("9999-12-31T23:59:59.5+01:00",
+	    27, &sec, &nsec), 0);
+	ck_assert_int_eq(sec, 253402297199LL);
+	ck_assert_int_eq(nsec, 500000000);
+	ck_assert_int_eq(api_go_datetime_unix("", 0, &sec, &nsec), -1);
+	/* Go's zero time stays the zero time. */
 	ck_assert_int_eq(api_go_parse_datetime_sat("0001-01-01T00:00:00Z", 20,
 	    &t, &off, &e), 0);
 	ck_assert_int_eq(t, AD_TIME_ZERO);
