@@ -9,8 +9,9 @@
  * with a non-empty value (the one with the smallest bucket); silences
  * without one but with a regex that starts with a literal are indexed by
  * that literal's first bytes; the rest (negative, empty-value or
- * unanchorable regex matchers only) go to a fallback list.  silence_store_mutes() looks up one bucket per label of
- * the alert plus the fallback list, so its cost is the number of
+ * unanchorable regex matchers only) go to a fallback list.
+ * silence_store_mutes() looks up one bucket per label of the alert plus
+ * the fallback list, so its cost is the number of
  * candidates sharing a label name/value with the alert, not the number
  * of silences.  A version counter goes up with every change; a caller
  * keeps a struct silence_mark per alert and an unchanged alert is not
