@@ -279,9 +279,8 @@ insert_args(struct parser *p, char **v, size_t n)
 	p->nargs += n;
 }
 
-/* Go's wording of an errno: strerror's, lower-cased ("no such file"). */
-static const char *
-go_strerror(int e, char *buf, size_t n)
+const char *
+args_strerror(int e, char *buf, size_t n)
 {
 	snprintf(buf, n, "%s", strerror(e));
 	if (buf[0] >= 'A' && buf[0] <= 'Z')
@@ -305,7 +304,7 @@ expand_file(struct parser *p, const char *file, struct buf *msg)
 	if (f == NULL) {
 		buf_addstr(msg, "failed to open arguments file ");
 		buf_add_goquote(msg, file, strlen(file));
-		buf_addf(msg, ": open %s: %s", file, go_strerror(errno, ebuf,
+		buf_addf(msg, ": open %s: %s", file, args_strerror(errno, ebuf,
 		    sizeof(ebuf)));
 		return -1;
 	}
@@ -674,7 +673,7 @@ check_file(const char *value, bool must_open, struct ad_err *err)
 		fd = open(value, O_RDONLY | O_CLOEXEC);
 		if (fd == -1)
 			return ad_err_set(err, AD_EIO, "open %s: %s", value,
-			    go_strerror(errno, ebuf, sizeof(ebuf)));
+			    args_strerror(errno, ebuf, sizeof(ebuf)));
 		close(fd);
 		return 0;
 	}
@@ -683,7 +682,7 @@ check_file(const char *value, bool must_open, struct ad_err *err)
 			return ad_err_set(err, AD_EINVAL,
 			    "path '%s' does not exist", value);
 		return ad_err_set(err, AD_EIO, "stat %s: %s", value,
-		    go_strerror(errno, ebuf, sizeof(ebuf)));
+		    args_strerror(errno, ebuf, sizeof(ebuf)));
 	}
 	if (S_ISDIR(st.st_mode)) {
 		/* FileInfo.Name(): filepath.Base of the path. */

@@ -168,6 +168,8 @@ bool		 args_cmd_is_child(const struct args_cmd *parent,
  */
 int	args_check_value(enum args_type type, const char *choices,
 	    const char *value, struct ad_err *err);
+/* Go's wording of an errno: strerror's, lower-cased ("no such file"). */
+const char	*args_strerror(int e, char *buf, size_t n);
 /* strconv.ParseBool */
 int	args_parse_bool(const char *s, bool *v);
 

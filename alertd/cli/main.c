@@ -223,8 +223,10 @@ static const struct args_arg routes_test_args[] = {
 };
 
 static const struct args_flag render_flags[] = {
+	/* Required unless --template.defaults: cmd_template_render checks. */
 	{ "template.glob", 0, ARGS_STRINGS, NULL, NULL, NULL, "Glob of paths "
-	    "that will be expanded and used for rendering.", ARGS_REQUIRED },
+	    "that will be expanded and used for rendering (required unless "
+	    "--template.defaults).", 0 },
 	{ "template.text", 0, ARGS_STRING, NULL, NULL, NULL,
 	    "The template that will be rendered.", ARGS_REQUIRED },
 	{ "template.type", 0, ARGS_ENUM, NULL, "html,text", NULL, "The type "
@@ -234,6 +236,10 @@ static const struct args_flag render_flags[] = {
 	    "--template.text will be rendered. Must be in JSON (Go's "
 	    "template.Data). If none has been specified then a predefined, "
 	    "simple alert will be used for rendering.", 0 },
+	{ "template.defaults", 0, ARGS_BOOL, NULL, NULL, NULL, "Load "
+	    "alertd's default templates first (__subject, slack.default.*, "
+	    "email.default.html, ...), as the server does for notifications; "
+	    "--template.glob is then optional (alertctl).", 0 },
 	F_END
 };
 
@@ -301,7 +307,11 @@ static const struct args_cmd commands[] = {
 	    routes_test_flags, routes_test_args, run_not_yet, 0 },
 	{ "template", "Render template files.", NULL, NULL, NULL, 0 },
 	{ "template render", "Render a given definition in a template file to "
-	    "standard output.", render_flags, NULL, run_not_yet, 0 },
+	    "standard output.\n\n"
+	    "As amtool 0.25, alertctl loads only the files matching "
+	    "--template.glob (Go's glob syntax), each as a template named "
+	    "after the file; with --template.defaults also alertd's default "
+	    "templates.", render_flags, NULL, cmd_template_render, 0 },
 	{ "completion", "Print a shell completion script (bash or zsh) "
 	    "(alertctl).\n\n  source <(alertctl completion bash)", NULL,
 	    completion_args, cmd_completion, 0 },

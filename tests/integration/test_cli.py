@@ -267,7 +267,8 @@ def test_man_page():
     text = open(page).read().replace("\\-", "-")
     for word in ("ALERTCTL_URL", "alertctl.yml", "amtool.yml", "--preview",
                  "completion", "check-config", "silence import",
-                 "config routes", "template render", "--http.config.file"):
+                 "config routes", "template render", "--template.defaults",
+                 "--http.config.file"):
         assert word in text, word
 
 

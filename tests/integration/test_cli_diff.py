@@ -20,11 +20,12 @@ Deliberate differences from amtool, checked as such rather than skipped:
 import json
 import os
 import re
+import subprocess
 
 import pytest
 
 from test_cli_common import (ALERTCTL, AMTOOL, SERVERS, UUID_RE, Server,
-                             norm_ids, norm_times, run, seed)
+                             norm_ids, norm_times, run, seed, tool_env)
 
 FORMATS = ["simple", "extended", "json"]
 
@@ -787,18 +788,19 @@ def test_check_config_test_data(home):
 
 # kingpin's hidden --completion-bash: what a kingpin-generated completion
 # script asks for.  alertctl offers its own additions too (the
-# `completion` command and silence add's --preview).
+# `completion` command, silence add's --preview and template render's
+# --template.defaults).
 COMPLETIONS = ["", "silence", "silence add --", "--output e",
                "--output json", "alert q", "config", "config routes",
                "silence query --expired", "alert --receiver", "-o json sil",
-               "template render --template.type h"]
+               "template render --template.type h", "template render --"]
 
 
 @pytest.mark.parametrize("words", COMPLETIONS)
 def test_completion_bash_flag(home, words):
     a = run(AMTOOL, ["--completion-bash"] + words.split(), home)
     b = run(ALERTCTL, ["--completion-bash"] + words.split(), home)
-    extra = {"completion", "--preview"}
+    extra = {"completion", "--preview", "--template.defaults"}
     assert b[0] == a[0]
     assert prog_norm(b[2]) == a[2]
     assert [w for w in b[1].split("\n") if w not in extra] == \
@@ -879,3 +881,287 @@ def test_amtool_config_routes(fserver, home):
                         "--verify.receivers=db", "foo=bar")
     assert (rc, out) == (1, "default\nWARNING: Expected receivers did not "
                          "match resolved receivers.\n")
+
+
+# -------------------------------------------------------- template render
+# Offline: amtool and alertctl render the same command lines in the same
+# directory (relative globs), compared byte for byte on stdout, stderr
+# and exit status.  The template files are written below; the data files
+# are the template corpus's (tests/data/templates/data), recorded from
+# Alertmanager 0.25's template.Data.
+
+TMPL_DATA = os.path.join(os.path.dirname(__file__), "..", "data",
+                         "templates", "data")
+AM_TEMPLATES = "/usr/share/gocode/src/github.com/prometheus/alertmanager/" \
+    "template"
+
+RENDER_FILES = {
+    "t/a.tmpl": '{{ define "a" }}A[{{ .Receiver }}]{{ end }}'
+                '{{ define "list" }}{{ range $i, $a := .Alerts }}{{ $i }}:'
+                '{{ $a.Labels.alertname }}/{{ $a.Status }} {{ end }}'
+                '{{ end }}top-level a',
+    "t/b.tmpl": '{{ define "b" }}B{{ template "a" . }}{{ end }}',
+    "t/.hidden.tmpl": '{{ define "hidden" }}hidden{{ end }}',
+    "t/empty.tmpl": "",
+    "t/page.html": '{{ define "page" }}<a href="{{ .ExternalURL }}/#/'
+                   'alerts?receiver={{ .Receiver }}" title="{{ .Status }}">'
+                   '{{ range .Alerts }}<li onclick="f({{ .Labels.alertname'
+                   ' }})">{{ .Annotations.description }} <a href="'
+                   '{{ .GeneratorURL }}">src</a></li>{{ end }}</a><script>'
+                   'var r = {{ .Receiver }};</script>{{ end }}',
+    "o/override.tmpl": '{{ define "a" }}A2{{ end }}',
+    "o/subject.tmpl": '{{ define "__subject" }}mine: {{ .Status }}'
+                      '{{ end }}',
+    "bad/unclosed.tmpl": '{{ define "x" }}never closed',
+    "bad/undefined.tmpl": '{{ define "y" }}{{ template "nowhere" . }}'
+                          '{{ end }}',
+    "s/sub1/x.tmpl": '{{ define "x" }}X1{{ end }}',
+    "s/sub2/x.tmpl": '{{ define "x" }}X2{{ end }}',
+    "s/sub!/x.tmpl": '{{ define "x" }}X!{{ end }}',
+    "w/ok.tmpl": '{{ define "ok" }}ok{{ end }}',
+    "w/dir.tmpl/keep": "",
+    "x/a[1].tmpl": '{{ define "brackets" }}[1]{{ end }}',
+    "data/bad.json": "{bad",
+    "data/truncated.json": '{"receiver": "x", "alerts": [',
+    "data/number.json": '{"receiver": 1}',
+    "data/time.json": '{"alerts": [{"startsAt": "yesterday"}]}',
+    "data/literal.json": '{"receiver": nul}',
+    "data/trailing.json": '{"receiver": "r"} {}',
+    "data/empty.json": "",
+    "data/array.json": "[]",
+    "data/keys.json": '{"RECEIVER": "upper", "Status": "mixed", '
+                      '"unknown": {"x": [1, 2.5e3, true]}}',
+}
+# Bytes Go decodes as U+FFFD: invalid UTF-8 and unpaired surrogates.
+RENDER_BYTES = {
+    "data/utf8.json": b'{"receiver": "r\xff\xfe", "status": "\\ud800x '
+                      b'\\ud83d\\ude00 \\udc00"}',
+}
+
+T = "--template.text="
+G = "--template.glob="
+D = "--template.data="
+
+RENDER_CASES = {
+    # globs: several files, order, Go's syntax, dot files, no match
+    "several": [G + "t/*.tmpl", T + '{{ template "b" . }}'],
+    "file-name": [G + "t/*.tmpl", T + '{{ template "a.tmpl" . }}|'
+                  '{{ template "empty.tmpl" . }}|'],
+    "repeated-globs": [G + "t/a.tmpl", G + "t/b.tmpl", G + "o/*.tmpl",
+                       T + '{{ template "b" . }}'],
+    "later-glob-wins": [G + "o/*.tmpl", G + "t/a.tmpl",
+                        T + '{{ template "a" . }}'],
+    "dot-files": [G + "t/*", T + '{{ template "hidden" }}'],
+    "class-caret": [G + "s/sub[^1]/x.tmpl", T + '{{ template "x" }}'],
+    "class-bang": [G + "s/sub[!1]/x.tmpl", T + '{{ template "x" }}'],
+    "question": [G + "s/sub?/x.tmpl", T + '{{ template "x" }}'],
+    "star-dir": [G + "s/*/x.tmpl", T + '{{ template "x" }}'],
+    "escaped": [G + "x/a\\[1].tmpl", T + '{{ template "brackets" }}'],
+    "dot-slash": [G + "./t/./a.tmpl", T + '{{ template "a" . }}'],
+    "dotdot-after-meta": [G + "t/*/../a.tmpl", T + "no match"],
+    "no-match": [G + "nothing/*.tmpl", T + "plain {{ .Status }}"],
+    "empty-glob": [G + "", T + "x"],
+    "bad-pattern": [G + "[", T + "x"],
+    "bad-pattern-late": [G + "t/a*[", T + "x"],
+    "bad-pattern-unreached": [G + "t/z*[", T + "unreached"],
+    "parse-error": [G + "bad/unclosed.tmpl", T + "x"],
+    "undefined-in-file": [G + "bad/undefined.tmpl", T + '{{ template "y" . }}'],
+    "directory": [G + "w/*", T + '{{ template "ok" }}'],
+    "directory-literal": [G + "w", T + "x"],
+    # execution, the sample data, output as is
+    "sample": [G + "t/a.tmpl", T + '{{ template "list" . }}{{ range .Alerts }}'
+               '{{ .Labels.SortedPairs }} {{ .Annotations.Values }} '
+               '{{ .Fingerprint }} {{ .GeneratorURL }}{{ end }} '
+               '{{ .GroupLabels }} {{ .CommonLabels.Names }} '
+               '{{ .CommonAnnotations }} {{ .ExternalURL }}'],
+    "sample-type": [G + "t/a.tmpl", T + '{{ printf "%T %T" . .Alerts }}'],
+    "newline-kept": [G + "t/a.tmpl", T + "line\n\n"],
+    "no-newline": [G + "t/a.tmpl", T + "caf\u00e9 \u2713"],
+    "empty-text": [G + "t/a.tmpl", T],
+    "exec-error": [G + "t/a.tmpl", T + "before {{ .Nope }}"],
+    "undefined": [G + "t/a.tmpl", T + '{{ template "nope" . }}'],
+    "text-parse-error": [G + "t/a.tmpl", T + "{{ if }}"],
+    "unclosed-action": [G + "t/a.tmpl", T + "{{"],
+    # data files
+    "firing": [G + "t/a.tmpl", D + os.path.join(TMPL_DATA, "firing.json"),
+               T + '{{ template "list" . }}{{ range .Alerts.Firing }}'
+               '{{ .StartsAt }} {{ .EndsAt }} {{ .StartsAt.Unix }}'
+               '{{ end }}'],
+    "resolved": [G + "t/a.tmpl", D + os.path.join(TMPL_DATA,
+                                                  "resolved.json"),
+                 T + '{{ .Status }} {{ len .Alerts.Resolved }} '
+                 '{{ .CommonLabels.Remove (stringSlice "alertname") }}'],
+    "special": [G + "t/a.tmpl", D + os.path.join(TMPL_DATA, "special.json"),
+                T + '{{ .Receiver }} {{ range .Alerts }}{{ .Labels }}'
+                '{{ end }}'],
+    "keys-any-case": [G + "t/a.tmpl", D + "data/keys.json",
+                      T + "{{ .Receiver }} {{ .Status }}"],
+    "invalid-utf8": [G + "t/a.tmpl", D + "data/utf8.json",
+                     T + '{{ printf "%q %q" .Receiver .Status }}'],
+    "data-missing": [G + "t/a.tmpl", D + "data/none.json", T + "x"],
+    "data-directory": [G + "t/a.tmpl", D + "data", T + "x"],
+    "data-syntax": [G + "t/a.tmpl", D + "data/bad.json", T + "x"],
+    "data-truncated": [G + "t/a.tmpl", D + "data/truncated.json", T + "x"],
+    "data-literal": [G + "t/a.tmpl", D + "data/literal.json", T + "x"],
+    "data-trailing": [G + "t/a.tmpl", D + "data/trailing.json", T + "x"],
+    "data-empty": [G + "t/a.tmpl", D + "data/empty.json", T + "x"],
+    "data-array": [G + "t/a.tmpl", D + "data/array.json", T + "x"],
+    "data-number": [G + "t/a.tmpl", D + "data/number.json", T + "x"],
+    "data-time": [G + "t/a.tmpl", D + "data/time.json", T + "x"],
+    "glob-error-before-data": [G + "[", D + "data/bad.json", T + "x"],
+    # html/template
+    "html": [G + "t/*.html", "--template.type=html",
+             D + os.path.join(TMPL_DATA, "special.json"),
+             T + '{{ template "page" . }}'],
+    "html-sample": [G + "t/*.html", "--template.type=html",
+                    T + '<p title="{{ .Receiver }}">{{ template "page" . }}'
+                    '</p>'],
+    "html-inline": [G + "t/a.tmpl", "--template.type=html",
+                    D + os.path.join(TMPL_DATA, "special.json"),
+                    T + '<b>{{ .Receiver }}</b><a href="{{ (index .Alerts 0)'
+                    '.GeneratorURL }}">{{ (index .Alerts 0).Annotations.'
+                    'description | safeHtml }}</a>'],
+    "html-undefined": [G + "t/a.tmpl", "--template.type=html",
+                       T + '{{ template "nope" . }}'],
+    "html-exec-error": [G + "t/a.tmpl", "--template.type=html",
+                        T + "<p>{{ .Nope }}</p>"],
+    "type-text": [G + "t/a.tmpl", "--template.type=text", T + "<{{ .Status }}>"],
+    # flags
+    "no-glob": [T + "x"],
+    "no-text": [G + "t/a.tmpl"],
+    "bad-type": [G + "t/a.tmpl", "--template.type=xml", T + "x"],
+}
+
+
+def run_bytes(binary, args, cwd):
+    p = subprocess.run([binary] + list(args), capture_output=True,
+                       cwd=cwd, env=tool_env(cwd), timeout=30)
+    return p.returncode, p.stdout, p.stderr
+
+
+@pytest.fixture(scope="module")
+def render_dir(tmp_path_factory):
+    d = tmp_path_factory.mktemp("render")
+    files = {k: v.encode() for k, v in RENDER_FILES.items()}
+    files.update(RENDER_BYTES)
+    for name, data in files.items():
+        path = d / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return str(d)
+
+
+@pytest.mark.parametrize("name", sorted(RENDER_CASES))
+def test_template_render(render_dir, name):
+    args = ["template", "render"] + RENDER_CASES[name]
+    a = run_bytes(AMTOOL, args, render_dir)
+    b = run_bytes(ALERTCTL, args, render_dir)
+    assert b[0] == a[0], "exit: amtool %d (%r), alertctl %d (%r)" % (
+        a[0], a[2], b[0], b[2])
+    assert b[1] == a[1]
+    assert b[2].replace(b"alertctl: ", b"amtool: ", 1) == a[2]
+
+
+def test_template_render_outcomes(render_dir):
+    """The corpus above covers both outcomes and Go's kinds of error."""
+    codes = {}
+    for name, args in RENDER_CASES.items():
+        rc, out, err = run_bytes(AMTOOL, ["template", "render"] + args,
+                                 render_dir)
+        codes.setdefault(rc, []).append(name)
+        if rc == 1:
+            assert err.startswith(b"amtool: error: ") and \
+                err.endswith(b"\n\n")
+    assert len(codes[0]) >= 25 and len(codes[1]) >= 25
+
+
+SAMPLE_TIME = re.compile(
+    rb"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ \+0000 UTC m=[+-]\d+\.\d+")
+
+
+def test_template_render_sample_times(render_dir):
+    # The sample's times are time.Now() based, with Go's monotonic
+    # reading: only their shape can be compared.
+    args = ["template", "render", G + "t/a.tmpl", T + '{{ range .Alerts }}'
+            '{{ .StartsAt }}|{{ .EndsAt }}|{{ end }}']
+    a = run_bytes(AMTOOL, args, render_dir)
+    b = run_bytes(ALERTCTL, args, render_dir)
+    assert a[0] == b[0] == 0
+    assert SAMPLE_TIME.sub(b"<T>", b[1]) == SAMPLE_TIME.sub(b"<T>", a[1]) \
+        == b"<T>|<T>|<T>|<T>|"
+
+
+# --template.defaults (alertctl): alertd's default templates, compared
+# with amtool given Alertmanager 0.25's default.tmpl and email.tmpl.
+DEFAULT_NAMES = [
+    ("__subject", "text"), ("__alertmanagerURL", "text"),
+    ("__text_alert_list .Alerts", "text"),
+    ("slack.default.title", "text"), ("slack.default.titlelink", "text"),
+    ("slack.default.fallback", "text"),
+    ("pagerduty.default.description", "text"),
+    ("pagerduty.default.instances .Alerts", "text"),
+    ("opsgenie.default.message", "text"),
+    ("opsgenie.default.description", "text"),
+    ("wechat.default.message", "text"), ("pushover.default.title", "text"),
+    ("sns.default.message", "text"), ("telegram.default.message", "html"),
+    ("discord.default.title", "text"), ("webex.default.message", "text"),
+    ("email.default.subject", "text"), ("email.default.html", "html"),
+]
+
+
+@pytest.mark.parametrize("data", ["firing.json", "resolved.json",
+                                  "special.json", None])
+@pytest.mark.parametrize("call,typ", DEFAULT_NAMES,
+                         ids=[n.split()[0] for n, _ in DEFAULT_NAMES])
+def test_template_render_defaults(render_dir, call, typ, data):
+    name, arg = (call.split() + ["."])[:2]
+    common = ["--template.type=" + typ,
+              T + '{{ template "%s" %s }}' % (name, arg)]
+    if data:
+        common.append(D + os.path.join(TMPL_DATA, data))
+    a = run_bytes(AMTOOL, ["template", "render",
+                           G + AM_TEMPLATES + "/default.tmpl",
+                           G + AM_TEMPLATES + "/email.tmpl"] + common,
+                  render_dir)
+    b = run_bytes(ALERTCTL, ["template", "render", "--template.defaults"] +
+                  common, render_dir)
+    assert a[0] == 0 and len(a[1]) > 0
+    assert b == a
+
+
+def test_template_render_defaults_with_files(render_dir):
+    # The user's files come after the defaults and may redefine them.
+    text = T + '{{ template "__subject" . }}|{{ template "a" . }}'
+    a = run_bytes(AMTOOL, ["template", "render",
+                           G + AM_TEMPLATES + "/default.tmpl",
+                           G + "o/subject.tmpl", G + "t/a.tmpl", text],
+                  render_dir)
+    b = run_bytes(ALERTCTL, ["template", "render", "--template.defaults",
+                             G + "o/subject.tmpl", G + "t/a.tmpl", text],
+                  render_dir)
+    assert a == (0, b"mine: alertstatus|A[receiver]", b"")
+    assert b == a
+
+
+def test_template_render_without_defaults(render_dir):
+    # As amtool 0.25: no default template unless asked for.
+    args = ["template", "render", G + "t/a.tmpl",
+            T + '{{ template "__subject" . }}']
+    a = run_bytes(AMTOOL, args, render_dir)
+    b = run_bytes(ALERTCTL, args, render_dir)
+    assert a[0] == 1 and b"not defined" in a[2]
+    assert b[0] == 1 and b[2].replace(b"alertctl", b"amtool") == a[2]
+    rc, _, err = run_bytes(ALERTCTL, ["template", "render", T + "x"],
+                           render_dir)
+    assert (rc, err) == (1, b"alertctl: error: required flag "
+                         b"--template.glob not provided\n\n")
+    rc, out, err = run_bytes(ALERTCTL, ["template", "render",
+                                        "--template.defaults", T + "x"],
+                             render_dir)
+    assert (rc, out, err) == (0, b"x", b"")
+
+
+def test_template_render_defaults_help(render_dir):
+    rc, out, _ = run_bytes(ALERTCTL, ["template", "render", "--help"],
+                           render_dir)
+    assert rc == 0 and b"--template.defaults" in out

@@ -14,7 +14,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sort"
+	"strings"
 	"text/tabwriter"
 	"time"
 )
@@ -253,6 +255,154 @@ func jsonCases() []jsonCase {
 	return out
 }
 
+type matchCase struct {
+	Pattern string `json:"pattern_hex"`
+	Name    string `json:"name_hex"`
+	Match   bool   `json:"match"`
+	Err     string `json:"err"`
+}
+
+// filepath.Match over patterns and names chosen for Go's rules: '^'
+// negates a class, '!' does not; '*' and '?' stop at '/'; backslash
+// escapes; malformed classes are errors (sometimes only once reached).
+func matchCases() []matchCase {
+	pats := []string{"", "*", "a*", "*a", "a*b*c", "*.tmpl", "?", "a?c",
+		"[abc]", "[^abc]", "[!abc]", "[a-c]x", "[^a-c]", "[a-]",
+		"[]a]", "[", "[a", "a[", "[^]", "[\\]]", "\\*", "a\\",
+		"\\[a]", "[x\\-z]", "[\\-]", "a*[", "*[", "[-a]", "[a-b-c]",
+		"*/b", "a/*", "a/?", "*x*", "**", "[\xff]", "\xff", "?",
+		"[\u00e9]", "[\u00e0-\u00ff]", "\u00e9*", "a*b", "*.*", ".*",
+		"*[.]tmpl", "[^.]*"}
+	names := []string{"", "a", "abc", "ab", "b", "x", "axb", "aXc",
+		"a/b", "abbc", "a.tmpl", ".hidden.tmpl", "tmpl", "]", "-",
+		"\\", "*", "!", "^", "\u00e9", "\xff", "ac", "a[", "aabbcc",
+		"x.tmpl.bak", "bx", "a/c", "-x", "zx"}
+	var out []matchCase
+	for _, p := range pats {
+		for _, n := range names {
+			m, err := filepath.Match(p, n)
+			c := matchCase{Pattern: hex.EncodeToString([]byte(p)),
+				Name: hex.EncodeToString([]byte(n)), Match: m}
+			if err != nil {
+				c.Err = err.Error()
+			}
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+type pathCase struct {
+	Path  string `json:"path"`
+	Clean string `json:"clean"`
+	Base  string `json:"base"`
+}
+
+func pathCases() []pathCase {
+	ins := []string{"", ".", "..", "/", "//", "a", "a/", "/a/", "a//b",
+		"./a", "a/./b", "a/../b", "../a", "../../a/..", "/../a",
+		"/a/b/../../..", "a/b/c/../../d", "abc/def/..", ".hidden",
+		"a/.", "a/..", "///x///y//", "x/../..", "..a/b..", "a/...",
+		"/./x"}
+	var out []pathCase
+	for _, in := range ins {
+		out = append(out, pathCase{in, filepath.Clean(in),
+			filepath.Base(in)})
+	}
+	return out
+}
+
+type globCase struct {
+	Pattern string   `json:"pattern"`
+	Matches []string `json:"matches"`
+	Err     string   `json:"err"`
+}
+
+type globVectors struct {
+	Tree  []string   `json:"tree"` // relative paths; directories end in '/'
+	Cases []globCase `json:"cases"`
+}
+
+// filepath.Glob run inside a fixture tree (relative patterns), so that
+// the unit test can rebuild the tree and compare.
+func globCases() globVectors {
+	tree := []string{"a.tmpl", "b.tmpl", ".hidden.tmpl", "c.txt",
+		"d1/", "d1/x.tmpl", "d1/y.tmpl", "d2/", "d2/x.tmpl", "d!/",
+		"d!/x.tmpl", "deep/", "deep/e/", "deep/e/f.tmpl", "[x]",
+		"a*b", "empty/", "Z.tmpl", "d1/sub/", "d1/sub/z.tmpl"}
+	dir, err := os.MkdirTemp("", "globvec")
+	if err != nil {
+		panic(err)
+	}
+	defer os.RemoveAll(dir)
+	for _, p := range tree {
+		if strings.HasSuffix(p, "/") {
+			os.MkdirAll(filepath.Join(dir, p), 0755)
+		} else {
+			os.WriteFile(filepath.Join(dir, p), []byte("x"), 0644)
+		}
+	}
+	wd, _ := os.Getwd()
+	defer os.Chdir(wd)
+	os.Chdir(dir)
+	pats := []string{"*", "*.tmpl", "*/*.tmpl", "d*/x.tmpl", "d[^1]/x.tmpl",
+		"d[!1]/x.tmpl", "d?/*", "./a.tmpl", "./*.tmpl", "d1/../a.tmpl",
+		"*/../a.tmpl", "a.tmpl", "nope", "nope/*", "", "[", "d1/[",
+		"a*[", "z*[", "\\[x]", "[[]x]", "a\\*b", "a*b", "deep/*/*",
+		"*/*/*", "d1", "d1/", "d1/*/", "empty/*", "c.txt/*", "*.TMPL",
+		"[A-Z]*", "d1//x.tmpl", "d1/./x.tmpl", ".*", "?.tmpl",
+		"d1/sub/../x.tmpl", "*/sub/*"}
+	var cases []globCase
+	for _, p := range pats {
+		m, err := filepath.Glob(p)
+		c := globCase{Pattern: p, Matches: m}
+		if c.Matches == nil {
+			c.Matches = []string{}
+		}
+		if err != nil {
+			c.Err = err.Error()
+		}
+		cases = append(cases, c)
+	}
+	return globVectors{tree, cases}
+}
+
+type scanCase struct {
+	In  string `json:"in_hex"`
+	Err string `json:"err"`
+}
+
+// json.Unmarshal's syntax errors (checkValid runs before decoding), and
+// quoteChar for every byte that can follow a top-level value.
+func scanCases() []scanCase {
+	ins := []string{"", " ", "{}", "[]", "{\"a\":1}", "{bad", "{\"a\" 1}",
+		"{\"a\":1 2}", "[1 2]", "[1,]", "{,}", "{\"a\":}", "[", "{",
+		"{\"a\"", "\"abc", "\"a\\x\"", "\"\\u12g4\"", "\"\\u", "\"\x01\"",
+		"tr", "tru", "trUe", "fals", "f", "nul", "nulL", "-", "-a",
+		"01", "1.", "1.e", "1e", "1e+", "1e+x", "1.5e3", "-0.0E-1",
+		"1 2", "{} x", "[]]", "\"\t\"", "\"\xff\xfe\"", "\xef\xbb\xbf{}",
+		"\u00e9", "nan", "+1", ".5", "[1,[2,{\"x\":[true,false,null]}]]",
+		"{\"a\":1,}", "{\"a\":1,\"b\"}", "  {  }  ", "}", "]", "\"\\/\"",
+		strings.Repeat("[", 10000) + strings.Repeat("]", 10000),
+		strings.Repeat("[", 10001) + strings.Repeat("]", 10001),
+		strings.Repeat("{\"a\":", 10001) + "1" + strings.Repeat("}", 10001)}
+	for c := 0; c < 256; c++ {
+		if c != ' ' && c != '\t' && c != '\r' && c != '\n' {
+			ins = append(ins, "{}"+string([]byte{byte(c)}))
+		}
+	}
+	var out []scanCase
+	for _, in := range ins {
+		var v interface{}
+		c := scanCase{In: hex.EncodeToString([]byte(in))}
+		if err := json.Unmarshal([]byte(in), &v); err != nil {
+			c.Err = err.Error()
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
 func write(name string, v interface{}) {
 	// Keep the raw bytes of the inputs (escape for JSON, not HTML).
 	var buf bytes.Buffer
@@ -274,4 +424,8 @@ func main() {
 	write("tabwriter.json", tabCases())
 	write("gosort.json", sortCases())
 	write("gojson_string.json", jsonCases())
+	write("goglob_match.json", matchCases())
+	write("goglob_path.json", pathCases())
+	write("goglob_glob.json", globCases())
+	write("goscan.json", scanCases())
 }
