@@ -198,35 +198,72 @@ aggr_labels_cmp(const struct labels *a, const struct labels *b)
 	return 0;
 }
 
-int
-aggr_alert_cmp(const struct alert *a, const struct alert *b)
+/* AlertSlice.Less on pre-looked-up job and instance values. */
+static int
+alert_cmp_keys(const char *const ka[2], const struct labels *la,
+    const char *const kb[2], const struct labels *lb)
 {
-	static const char *const keys[] = { "job", "instance" };
-	const char	*av, *bv;
-	size_t		 k;
-	int		 c;
+	size_t	k;
+	int	c;
 
 	for (k = 0; k < 2; k++) {
-		av = labels_get(a->labels, keys[k]);
-		bv = labels_get(b->labels, keys[k]);
-		if (av == NULL && bv == NULL)
+		if (ka[k] == NULL && kb[k] == NULL)
 			continue;
-		if (av == NULL)
+		if (ka[k] == NULL)
 			return 1;
-		if (bv == NULL)
+		if (kb[k] == NULL)
 			return -1;
-		c = strcmp(av, bv);
+		c = strcmp(ka[k], kb[k]);
 		if (c != 0)
 			return c < 0 ? -1 : 1;
 	}
-	return aggr_labels_cmp(a->labels, b->labels);
+	return aggr_labels_cmp(la, lb);
 }
 
-static int
-alertp_cmp(const void *x, const void *y)
+int
+aggr_alert_cmp(const struct alert *a, const struct alert *b)
 {
-	return aggr_alert_cmp(*(struct alert *const *)x,
-	    *(struct alert *const *)y);
+	const char	*ka[2], *kb[2];
+
+	ka[0] = labels_get(a->labels, "job");
+	ka[1] = labels_get(a->labels, "instance");
+	kb[0] = labels_get(b->labels, "job");
+	kb[1] = labels_get(b->labels, "instance");
+	return alert_cmp_keys(ka, a->labels, kb, b->labels);
+}
+
+/* An alert with its sort keys looked up once. */
+struct sort_item {
+	struct alert	*a;
+	const char	*k[2];		/* job, instance */
+};
+
+static int
+sort_item_cmp(const void *x, const void *y)
+{
+	const struct sort_item *a = x, *b = y;
+
+	return alert_cmp_keys(a->k, a->a->labels, b->k, b->a->labels);
+}
+
+static void
+sort_alerts(struct alert **v, size_t n)
+{
+	struct sort_item	*it;
+	size_t			 i;
+
+	if (n < 2)
+		return;
+	it = xcalloc(n, sizeof(*it));
+	for (i = 0; i < n; i++) {
+		it[i].a = v[i];
+		it[i].k[0] = labels_get(v[i]->labels, "job");
+		it[i].k[1] = labels_get(v[i]->labels, "instance");
+	}
+	qsort(it, n, sizeof(*it), sort_item_cmp);
+	for (i = 0; i < n; i++)
+		v[i] = it[i].a;
+	free(it);
 }
 
 /* The alert as flushed: a firing alert goes out with a zero endsAt. */
@@ -252,7 +289,7 @@ aggr_build_flush(struct aggr *ag, ad_time_t flush_now, ad_time_t now)
 	n = fpmap_len(&ag->alerts);
 	f->alerts = xcalloc(n, sizeof(*f->alerts));
 	n = aggr_alerts(ag, f->alerts);
-	qsort(f->alerts, n, sizeof(*f->alerts), alertp_cmp);
+	sort_alerts(f->alerts, n);
 	ag->sent = xreallocarray(ag->sent, n, sizeof(*ag->sent));
 	for (i = 0; i < n; i++) {
 		f->alerts[i] = flush_copy(f->alerts[i], now);

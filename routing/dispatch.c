@@ -24,6 +24,7 @@
 #include <time.h>
 
 #include "alertd/alert.h"
+#include "alertd/buf.h"
 #include "alertd/err.h"
 #include "alertd/log.h"
 #include "alertd/xmalloc.h"
@@ -236,6 +237,48 @@ flush_done_cb(void *arg, bool ok)
 
 /* ------------------------------------------------------- state machine */
 
+/* types.Alert.String(): name[fp7][active|resolved]. */
+static void
+alert_str(const struct alert *a, ad_time_t now, struct buf *b)
+{
+	const char	*name = labels_get(a->labels, "alertname");
+	char		 fp[FP_STR_MAX];
+
+	buf_addf(b, "%s[%.7s][%s]", name != NULL ? name : "",
+	    fp_format(a->fp, fp), alert_resolved_at(a, now) ? "resolved" :
+	    "active");
+}
+
+static void
+log_received(const struct alert *a, ad_time_t now)
+{
+	struct buf	b;
+
+	buf_init(&b, BUF_NOCAP);
+	alert_str(a, now, &b);
+	log_debugkv("Received alert", "alert", buf_str(&b), NULL);
+	buf_release(&b);
+}
+
+static void
+log_flushing(const struct notify_flush *f)
+{
+	struct buf	b;
+	size_t		i;
+
+	buf_init(&b, BUF_NOCAP);
+	buf_addch(&b, '[');
+	for (i = 0; i < f->n_alerts; i++) {
+		if (i > 0)
+			buf_addch(&b, ' ');
+		alert_str(f->alerts[i], f->now, &b);
+	}
+	buf_addch(&b, ']');
+	log_debugkv("flushing", "aggrGroup", f->group_key, "alerts",
+	    buf_str(&b), NULL);
+	buf_release(&b);
+}
+
 static void
 out_add(struct dispatch *d, struct aggr *ag, struct notify_flush *f)
 {
@@ -243,6 +286,8 @@ out_add(struct dispatch *d, struct aggr *ag, struct notify_flush *f)
 
 	if (f == NULL)
 		return;
+	if (log_enabled(LOG_DEBUG))
+		log_flushing(f);
 	tok = xcalloc(1, sizeof(*tok));
 	tok->ib = d->ib;
 	atomic_fetch_add_explicit(&d->ib->refs, 1, memory_order_relaxed);
@@ -265,6 +310,8 @@ route_alert(struct dispatch *d, struct alert *a, ad_time_t now)
 	uint64_t		 fp;
 	size_t			 i, n;
 
+	if (log_enabled(LOG_DEBUG))
+		log_received(a, now);
 	n = route_match(d->tree, a->labels, d->matched);
 	for (i = 0; i < n; i++) {
 		r = d->matched[i];
@@ -277,7 +324,6 @@ route_alert(struct dispatch *d, struct alert *a, ad_time_t now)
 			d->n_groups++;
 			aggr_insert(ag, a, now);
 			aggr_heap_update(&d->heap, ag);
-			log_debug("new aggregation group %s", aggr_key(ag));
 		} else if (aggr_insert(ag, a, now))
 			aggr_heap_update(&d->heap, ag);
 	}
