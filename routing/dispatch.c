@@ -16,7 +16,6 @@
  */
 #include "routing/dispatch.h"
 
-#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -31,142 +30,64 @@
 #include "notifiers/pipeline.h"
 #include "routing/aggr.h"
 #include "routing/fpmap.h"
+#include "routing/inbox.h"
 #include "routing/labels.h"
 #include "routing/route.h"
 
 /* Messages handled per hold of the groups lock (API readers wait less). */
 #define DISPATCH_BATCH	1024
 
-struct inbox;
+/* Message kinds. */
+#define MSG_ALERT	1	/* ptr: struct alert (a reference) */
+#define MSG_DONE	2	/* ptr: struct flush_token; flag: ok */
 
 /* The done callback's argument: one per flush in flight. */
 struct flush_token {
 	struct inbox	*ib;		/* a reference */
 	struct aggr	*ag;
-};
-
-struct dmsg {
-	struct alert		*alert;		/* an update, or */
-	struct flush_token	*tok;		/* a flush that ended */
-	bool			 ok;
-};
-
-struct inbox {
-	atomic_uint	 refs;
-	pthread_mutex_t	 mu;
-	pthread_cond_t	 cv;
-	struct dmsg	*v;
-	size_t		 n, alloc;
-	bool		 closed;
-	bool		 waiting;	/* the thread sleeps on cv */
-	bool		 stop;
+	unsigned	 shard;
 };
 
 struct dispatch {
 	const struct route_tree	 *tree;
 	struct dispatch_hooks	  hooks;
 	struct inbox		 *ib;
+	atomic_bool		  stop;
 	pthread_mutex_t		  mu;		/* groups, for other threads */
 	struct fpmap		 *groups;	/* per route idx: fp -> aggr */
 	size_t			  n_groups;
 	struct aggr_heap	  heap;
 	ad_time_t		  next_cleanup;
 	const struct route	**matched;	/* scratch for route_match */
-	struct dmsg		 *work;		/* swapped with the inbox */
+	struct inbox_msg	 *work;		/* swapped with inbox shards */
 	size_t			  work_alloc;
 	struct notify_flush	**out;		/* flushes to submit */
 	size_t			  n_out, out_alloc;
-	struct dispatch_stats	  st;
+	/* Counters: written by the dispatcher thread, read by anyone. */
+	atomic_uint_fast64_t	  n_alerts, n_flushes, n_failed, proc_ns;
 	pthread_t		  thread;
 	bool			  running;
 };
 
-/* --------------------------------------------------------------- inbox */
-
-static struct inbox *
-inbox_new(void)
-{
-	struct inbox		*ib;
-	pthread_condattr_t	 ca;
-
-	ib = xcalloc(1, sizeof(*ib));
-	atomic_init(&ib->refs, 1);
-	pthread_mutex_init(&ib->mu, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&ib->cv, &ca);
-	pthread_condattr_destroy(&ca);
-	return ib;
-}
-
 static void
-dmsg_drop(struct dmsg *m);
-
-static void
-inbox_unref(struct inbox *ib)
+msg_drop(struct inbox_msg *m)
 {
-	size_t	i;
+	struct flush_token	*tok;
 
-	if (atomic_fetch_sub_explicit(&ib->refs, 1, memory_order_acq_rel) != 1)
-		return;
-	for (i = 0; i < ib->n; i++)
-		dmsg_drop(&ib->v[i]);
-	free(ib->v);
-	pthread_cond_destroy(&ib->cv);
-	pthread_mutex_destroy(&ib->mu);
-	free(ib);
-}
-
-static void
-dmsg_drop(struct dmsg *m)
-{
-	alert_unref(m->alert);
-	if (m->tok != NULL) {
-		inbox_unref(m->tok->ib);
-		free(m->tok);
-	}
-}
-
-/* Posts m; if the inbox is closed, drops it.  Never waits on the thread. */
-static void
-inbox_post(struct inbox *ib, struct dmsg m)
-{
-	bool	wake;
-
-	pthread_mutex_lock(&ib->mu);
-	if (ib->closed) {
-		pthread_mutex_unlock(&ib->mu);
-		dmsg_drop(&m);
+	if (m->kind == MSG_ALERT) {
+		alert_unref(m->ptr);
 		return;
 	}
-	if (ib->n == ib->alloc) {
-		ib->alloc = ib->alloc != 0 ? ib->alloc * 2 : 256;
-		ib->v = xreallocarray(ib->v, ib->alloc, sizeof(*ib->v));
-	}
-	ib->v[ib->n++] = m;
-	wake = ib->waiting;
-	ib->waiting = false;
-	pthread_mutex_unlock(&ib->mu);
-	if (wake)
-		pthread_cond_signal(&ib->cv);
+	tok = m->ptr;
+	inbox_unref(tok->ib);
+	free(tok);
 }
 
-static void
-inbox_close(struct inbox *ib)
+/* Updates of one alert stay in order: they share a shard. */
+static unsigned
+shard_of(uint64_t fp)
 {
-	struct dmsg	*v;
-	size_t		 i, n;
-
-	pthread_mutex_lock(&ib->mu);
-	ib->closed = true;
-	v = ib->v;
-	n = ib->n;
-	ib->v = NULL;
-	ib->n = ib->alloc = 0;
-	pthread_mutex_unlock(&ib->mu);
-	for (i = 0; i < n; i++)
-		dmsg_drop(&v[i]);
-	free(v);
+	return (unsigned)(fp ^ fp >> 32);
 }
 
 /* ------------------------------------------------------------ lifetime */
@@ -181,7 +102,12 @@ dispatch_new(const struct route_tree *tree, const struct dispatch_hooks *hooks,
 	d = xcalloc(1, sizeof(*d));
 	d->tree = tree;
 	d->hooks = *hooks;
-	d->ib = inbox_new();
+	d->ib = inbox_new(msg_drop);
+	atomic_init(&d->stop, false);
+	atomic_init(&d->n_alerts, 0);
+	atomic_init(&d->n_flushes, 0);
+	atomic_init(&d->n_failed, 0);
+	atomic_init(&d->proc_ns, 0);
 	pthread_mutex_init(&d->mu, NULL);
 	d->groups = xcalloc(n, sizeof(*d->groups));
 	for (i = 0; i < n; i++)
@@ -221,18 +147,18 @@ dispatch_free(struct dispatch *d)
 void
 dispatch_post_alert(struct dispatch *d, struct alert *a)
 {
-	struct dmsg	m = { .alert = alert_ref(a) };
+	struct inbox_msg	m = { alert_ref(a), MSG_ALERT, false };
 
-	inbox_post(d->ib, m);
+	inbox_post(d->ib, shard_of(a->fp), m);
 }
 
 static void
 flush_done_cb(void *arg, bool ok)
 {
 	struct flush_token	*tok = arg;
-	struct dmsg		 m = { .tok = tok, .ok = ok };
+	struct inbox_msg	 m = { tok, MSG_DONE, ok };
 
-	inbox_post(tok->ib, m);
+	inbox_post(tok->ib, tok->shard, m);
 }
 
 /* ------------------------------------------------------- state machine */
@@ -289,9 +215,9 @@ out_add(struct dispatch *d, struct aggr *ag, struct notify_flush *f)
 	if (log_enabled(LOG_DEBUG))
 		log_flushing(f);
 	tok = xcalloc(1, sizeof(*tok));
-	tok->ib = d->ib;
-	atomic_fetch_add_explicit(&d->ib->refs, 1, memory_order_relaxed);
+	tok->ib = inbox_ref(d->ib);
 	tok->ag = ag;
+	tok->shard = shard_of(aggr_fp(ag));
 	f->done = flush_done_cb;
 	f->arg = tok;
 	if (d->n_out == d->out_alloc) {
@@ -327,7 +253,7 @@ route_alert(struct dispatch *d, struct alert *a, ad_time_t now)
 		} else if (aggr_insert(ag, a, now))
 			aggr_heap_update(&d->heap, ag);
 	}
-	d->st.alerts++;
+	atomic_fetch_add_explicit(&d->n_alerts, 1, memory_order_relaxed);
 }
 
 /* A flush ended.  Locked. */
@@ -340,58 +266,44 @@ flush_ended(struct dispatch *d, struct flush_token *tok, bool ok,
 	inbox_unref(tok->ib);
 	free(tok);
 	if (!ok)
-		d->st.flushes_failed++;
+		atomic_fetch_add_explicit(&d->n_failed, 1, memory_order_relaxed);
 	if (aggr_flush_done(ag, ok))
 		out_add(d, ag, aggr_tick(ag, now));
 	aggr_heap_update(&d->heap, ag);
 }
 
-static size_t
-take_input(struct dispatch *d)
-{
-	struct inbox	*ib = d->ib;
-	struct dmsg	*v;
-	size_t		 n, alloc;
-
-	pthread_mutex_lock(&ib->mu);
-	v = ib->v;
-	n = ib->n;
-	alloc = ib->alloc;
-	ib->v = d->work;
-	ib->alloc = d->work_alloc;
-	ib->n = 0;
-	pthread_mutex_unlock(&ib->mu);
-	d->work = v;
-	d->work_alloc = alloc;
-	return n;
-}
-
 static void
 process_input(struct dispatch *d, ad_time_t now)
 {
-	struct dmsg	*m;
-	size_t		 i, n;
-	int64_t		 t0;
+	struct inbox_msg	*m;
+	size_t			 i, n, done = 0;
+	unsigned		 sh;
+	int64_t			 t0 = 0;
 
-	n = take_input(d);
-	if (n == 0)
-		return;
-	t0 = ad_mono();
-	pthread_mutex_lock(&d->mu);
-	for (i = 0; i < n; i++) {
-		if (i > 0 && i % DISPATCH_BATCH == 0) {
-			pthread_mutex_unlock(&d->mu);
-			pthread_mutex_lock(&d->mu);
+	for (sh = 0; sh < INBOX_SHARDS; sh++) {
+		n = inbox_take(d->ib, sh, &d->work, &d->work_alloc);
+		if (n == 0)
+			continue;
+		if (t0 == 0)
+			t0 = ad_mono();
+		pthread_mutex_lock(&d->mu);
+		for (i = 0; i < n; i++, done++) {
+			if (done > 0 && done % DISPATCH_BATCH == 0) {
+				pthread_mutex_unlock(&d->mu);
+				pthread_mutex_lock(&d->mu);
+			}
+			m = &d->work[i];
+			if (m->kind == MSG_ALERT) {
+				route_alert(d, m->ptr, now);
+				alert_unref(m->ptr);
+			} else
+				flush_ended(d, m->ptr, m->flag, now);
 		}
-		m = &d->work[i];
-		if (m->alert != NULL) {
-			route_alert(d, m->alert, now);
-			alert_unref(m->alert);
-		} else
-			flush_ended(d, m->tok, m->ok, now);
+		pthread_mutex_unlock(&d->mu);
 	}
-	pthread_mutex_unlock(&d->mu);
-	d->st.processing_ns += (uint64_t)(ad_mono() - t0);
+	if (t0 != 0)
+		atomic_fetch_add_explicit(&d->proc_ns,
+		    (uint64_t)(ad_mono() - t0), memory_order_relaxed);
 }
 
 static void
@@ -454,7 +366,8 @@ dispatch_step(struct dispatch *d, ad_time_t now)
 	n = d->n_out;
 	d->n_out = 0;
 	for (i = 0; i < n; i++) {
-		d->st.flushes++;
+		atomic_fetch_add_explicit(&d->n_flushes, 1,
+		    memory_order_relaxed);
 		d->hooks.submit(d->hooks.arg, d->out[i]);
 	}
 }
@@ -473,24 +386,23 @@ dispatch_next_wakeup(const struct dispatch *d)
 bool
 dispatch_pending(struct dispatch *d)
 {
-	bool	pending;
-
-	pthread_mutex_lock(&d->ib->mu);
-	pending = d->ib->n > 0;
-	pthread_mutex_unlock(&d->ib->mu);
-	return pending;
+	return inbox_pending(d->ib);
 }
 
 void
 dispatch_stats(struct dispatch *d, struct dispatch_stats *st)
 {
 	pthread_mutex_lock(&d->mu);
-	*st = d->st;
 	st->groups = d->n_groups;
 	pthread_mutex_unlock(&d->mu);
-	pthread_mutex_lock(&d->ib->mu);
-	st->queued = d->ib->n;
-	pthread_mutex_unlock(&d->ib->mu);
+	st->alerts = atomic_load_explicit(&d->n_alerts, memory_order_relaxed);
+	st->flushes = atomic_load_explicit(&d->n_flushes,
+	    memory_order_relaxed);
+	st->flushes_failed = atomic_load_explicit(&d->n_failed,
+	    memory_order_relaxed);
+	st->processing_ns = atomic_load_explicit(&d->proc_ns,
+	    memory_order_relaxed);
+	st->queued = inbox_len(d->ib);
 }
 
 /* -------------------------------------------------------------- thread */
@@ -499,33 +411,18 @@ dispatch_stats(struct dispatch *d, struct dispatch_stats *st)
 static bool
 wait_for_work(struct dispatch *d)
 {
-	struct inbox	*ib = d->ib;
-	struct timespec	 ts;
-	ad_time_t	 next;
-	int64_t		 until;
-	bool		 go = true;
+	ad_time_t	next;
 
-	pthread_mutex_lock(&ib->mu);
-	while (!ib->stop && ib->n == 0) {
-		next = dispatch_next_wakeup(d);
-		if (next != AGGR_NEVER && next <= ad_now())
-			break;
-		ib->waiting = true;
-		if (next == AGGR_NEVER) {
-			pthread_cond_wait(&ib->cv, &ib->mu);
-			continue;
-		}
-		until = ad_mono() + (next - ad_now());
-		ts.tv_sec = until / AD_SEC;
-		ts.tv_nsec = until % AD_SEC;
-		if (pthread_cond_timedwait(&ib->cv, &ib->mu, &ts) == ETIMEDOUT)
-			break;
-	}
-	ib->waiting = false;
-	if (ib->stop)
-		go = false;
-	pthread_mutex_unlock(&ib->mu);
-	return go;
+	if (atomic_load(&d->stop))
+		return false;
+	if (inbox_pending(d->ib))
+		return true;
+	next = dispatch_next_wakeup(d);
+	if (next == AGGR_NEVER)
+		inbox_wait(d->ib, INT64_MAX);
+	else if (next > ad_now())
+		inbox_wait(d->ib, ad_mono() + (next - ad_now()));
+	return !atomic_load(&d->stop);
 }
 
 static void *
@@ -559,10 +456,8 @@ dispatch_stop(struct dispatch *d)
 {
 	if (!d->running)
 		return;
-	pthread_mutex_lock(&d->ib->mu);
-	d->ib->stop = true;
-	pthread_mutex_unlock(&d->ib->mu);
-	pthread_cond_signal(&d->ib->cv);
+	atomic_store(&d->stop, true);
+	inbox_wake(d->ib);
 	pthread_join(d->thread, NULL);
 	d->running = false;
 	inbox_close(d->ib);

@@ -453,6 +453,71 @@ START_TEST(thread_flushes_on_time)
 }
 END_TEST
 
+struct producer {
+	struct dispatch	*d;
+	int		 id;
+};
+
+static void *
+produce(void *arg)
+{
+	struct producer	*p = arg;
+	struct alert	*a;
+	char		 name[32];
+	int		 i;
+
+	for (i = 0; i < 5000; i++) {
+		snprintf(name, sizeof(name), "p%d-%d", p->id, i % 50);
+		/* Fresh alerts: they wait group_wait (an hour). */
+		a = fx_alert(FX_L("alertname", name), ad_now(),
+		    ad_now() + S(300));
+		dispatch_post_alert(p->d, a);
+		alert_unref(a);
+	}
+	return NULL;
+}
+
+START_TEST(concurrent_posts_all_arrive)
+{
+	struct config_route	*cr = root_route(S(3600), S(60), S(60),
+				    "alertname");
+	struct route_tree	*t = route_tree_new(cr);
+	struct dispatch_hooks	 h = { fake_submit, NULL };
+	struct dispatch_stats	 st;
+	struct producer		 p[4];
+	pthread_t		 th[4];
+	struct dispatch		*d;
+	struct fake		 fk;
+	int			 i;
+
+	fake_init(&fk);
+	h.arg = &fk;
+	d = dispatch_new(t, &h, ad_now());
+	ck_assert_int_eq(dispatch_start(d, NULL), 0);
+	for (i = 0; i < 4; i++) {
+		p[i].d = d;
+		p[i].id = i;
+		pthread_create(&th[i], NULL, produce, &p[i]);
+	}
+	for (i = 0; i < 4; i++)
+		pthread_join(th[i], NULL);
+	for (i = 0; i < 500; i++) {
+		dispatch_stats(d, &st);
+		if (st.alerts == 20000)
+			break;
+		nanosleep(&(struct timespec){ 0, 10000000 }, NULL);
+	}
+	ck_assert_uint_eq(st.alerts, 20000);
+	ck_assert_uint_eq(st.groups, 200);
+	ck_assert_uint_eq(st.queued, 0);
+	ck_assert_uint_eq(fk.n, 0);
+	dispatch_free(d);
+	fake_release(&fk);
+	route_tree_free(t);
+	fx_route_free(cr);
+}
+END_TEST
+
 Suite *
 dispatch_suite(void)
 {
@@ -466,6 +531,7 @@ dispatch_suite(void)
 	tcase_add_test(tc, slow_flush_delays_the_next_tick);
 	tcase_add_test(tc, groups_view);
 	tcase_add_test(tc, thread_flushes_on_time);
+	tcase_add_test(tc, concurrent_posts_all_arrive);
 	suite_add_tcase(s, tc);
 	return s;
 }
