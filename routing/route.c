@@ -27,7 +27,7 @@ struct route_tree {
 
 /* labels.Matchers.Less: name, then value, then type. */
 static int
-matcher_cmp(const void *x, const void *y)
+matcherp_cmp(const void *x, const void *y)
 {
 	const struct matcher *a = *(const struct matcher *const *)x;
 	const struct matcher *b = *(const struct matcher *const *)y;
@@ -156,7 +156,7 @@ route_new(struct route_tree *t, const struct config_route *cr,
 	r->matchers = xcalloc(r->n_matchers + 1, sizeof(*r->matchers));
 	for (i = 0; i < r->n_matchers; i++)
 		r->matchers[i] = cr->matchers.v[i];
-	qsort(r->matchers, r->n_matchers, sizeof(*r->matchers), matcher_cmp);
+	qsort(r->matchers, r->n_matchers, sizeof(*r->matchers), matcherp_cmp);
 	route_set_opts(r, cr, parent);
 	route_set_keys(r);
 	r->idx = t->n;
