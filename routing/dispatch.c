@@ -431,6 +431,7 @@ dispatch_main(void *arg)
 	struct dispatch	*d = arg;
 
 	log_set_component("dispatcher");
+	pthread_setname_np(pthread_self(), "dispatcher");
 	log_debug("dispatcher started");
 	while (wait_for_work(d))
 		dispatch_step(d, ad_now());
