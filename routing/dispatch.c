@@ -325,20 +325,20 @@ static void
 cleanup(struct dispatch *d, ad_time_t now)
 {
 	struct fpmap	*m;
-	struct aggr	*ag, **dead = NULL;
+	struct aggr	*ag, **dead;
 	size_t		 i, j, n = 0;
 
 	if (now < d->next_cleanup)
 		return;
 	d->next_cleanup = now + DISPATCH_CLEANUP_INTERVAL;
 	pthread_mutex_lock(&d->mu);
+	dead = xcalloc(d->n_groups + 1, sizeof(*dead));
 	for (i = 0; i < route_tree_len(d->tree); i++) {
 		m = &d->groups[i];
 		for (j = 0; j < fpmap_cap(m); j++) {
 			ag = fpmap_val(m, j);
 			if (ag == NULL || !aggr_empty(ag) || aggr_in_flight(ag))
 				continue;
-			dead = xreallocarray(dead, n + 1, sizeof(*dead));
 			dead[n++] = ag;
 		}
 	}

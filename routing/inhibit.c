@@ -283,14 +283,14 @@ inhibit_muter(void *arg, const struct alert *a, ad_time_t now)
 static void
 rule_gc(struct inhibit_rule *r, ad_time_t now)
 {
-	struct inhibit_entry	*e, **dead = NULL;
+	struct inhibit_entry	*e, **dead;
 	size_t			 i, n = 0;
 
+	dead = xcalloc(fpmap_len(&r->by_fp) + 1, sizeof(*dead));
 	for (i = 0; i < fpmap_cap(&r->by_fp); i++) {
 		e = fpmap_val(&r->by_fp, i);
 		if (e == NULL || !alert_resolved_at(e->a, now))
 			continue;
-		dead = xreallocarray(dead, n + 1, sizeof(*dead));
 		dead[n++] = e;
 	}
 	for (i = 0; i < n; i++) {
