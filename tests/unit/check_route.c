@@ -71,6 +71,7 @@ build_continue(void)
 	fx_child(root, fx_route("team-a-again", "team=\"a\""));
 	r = fx_child(root, fx_route("team-b", "team=\"b\""));
 	r->continue_ = true;
+	fx_child(root, fx_route("crit", "zone=\"z\""));
 	return root;
 }
 
