@@ -25,20 +25,11 @@ struct route_tree {
 	size_t		  n;
 };
 
-/* labels.Matchers.Less: name, then value, then type. */
 static int
 matcherp_cmp(const void *x, const void *y)
 {
-	const struct matcher *a = *(const struct matcher *const *)x;
-	const struct matcher *b = *(const struct matcher *const *)y;
-	int	c;
-
-	c = strcmp(matcher_name(a), matcher_name(b));
-	if (c == 0)
-		c = strcmp(matcher_value(a), matcher_value(b));
-	if (c == 0)
-		c = (int)matcher_type(a) - (int)matcher_type(b);
-	return c;
+	return matcher_cmp(*(const struct matcher *const *)x,
+	    *(const struct matcher *const *)y);
 }
 
 static int

@@ -7,7 +7,7 @@
  *	make && cc -O2 -D_GNU_SOURCE -I. -pthread -o build/routebench \
  *	    contrib/bench/routebench.c build/libalertd.a \
  *	    $(pkg-config --libs libmicrohttpd libcurl jansson yaml-0.1 \
- *	    libpcre2-8) -lcrypt -lm
+ *	    libpcre2-8 libpcre2-32) -lcrypt -lm
  *	build/routebench [alerts]
  */
 #include <pthread.h>
