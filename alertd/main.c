@@ -27,6 +27,7 @@
 #include "alertd/alertd.h"
 #include "alertd/api.h"
 #include "alertd/buf.h"
+#include "alertd/dispatcher.h"
 #include "alertd/err.h"
 #include "alertd/log.h"
 #include "alertd/metrics.h"
@@ -34,6 +35,9 @@
 #include "alertd/alert.h"
 #include "alertd/xmalloc.h"
 #include "config/config.h"
+#include "notifiers/nflog.h"
+#include "notifiers/notify.h"
+#include "notifiers/pipeline.h"
 #include "silences/silence_file.h"
 #include "silences/silence_store.h"
 
@@ -632,6 +636,88 @@ setup_silences(struct alertd *ad)
 	return 0;
 }
 
+/* ------------------------------------------- notifications, routing -- */
+
+/*
+ * The notify thread, the notification log and the pipeline, then the
+ * routing service (route tree, inhibitor, dispatcher per config, see
+ * alertd/dispatcher.h), whose reload hook starts the first dispatcher
+ * when the config is loaded.  Shutdown in pipeline.h's order.
+ */
+static struct notify		*notifier;
+static struct nflog		*notif_log;
+static struct pipeline		*pipeline;
+static struct dispatcher	*routing;
+
+/* The pipeline's silences stage (silence.Silencer.Mutes). */
+static bool
+silenced_muter(void *arg, const struct alert *a, ad_time_t now)
+{
+	struct silence_mark	m;
+	bool			muted;
+
+	memset(&m, 0, sizeof(m));
+	muted = silence_store_mutes(arg, a->labels, now, &m);
+	silence_mark_release(&m);
+	return muted;
+}
+
+static int
+setup_routing(struct alertd *ad)
+{
+	struct nflog_opts	lo;
+	struct pipeline_opts	po;
+	struct notify_muters	m;
+	struct ad_err		err;
+
+	notifier = notify_new(NULL);
+	if (notify_start(notifier, &err) == -1) {
+		log_errorkv("Unable to start the notifier", "err", err.msg,
+		    (char *)NULL);
+		return -1;
+	}
+	memset(&lo, 0, sizeof(lo));
+	lo.dir = ad->storage_path;
+	lo.retention = ad->retention;
+	lo.maintenance_interval = ad->maintenance_interval;
+	notif_log = nflog_open(&lo, &err);
+	if (notif_log == NULL) {
+		log_errorkv("Unable to open the notification log", "err",
+		    err.msg, (char *)NULL);
+		return -1;
+	}
+	memset(&po, 0, sizeof(po));
+	po.notify = notifier;
+	po.nflog = notif_log;
+	po.external_url = ad->external_url;
+	pipeline = pipeline_new(&po);
+	routing = dispatcher_new(ad, pipeline);
+	memset(&m, 0, sizeof(m));
+	m.inhibited = dispatcher_inhibited;
+	m.inhibited_arg = routing;
+	m.silenced = silenced_muter;
+	m.silenced_arg = ad->silences;
+	pipeline_set_muters(pipeline, &m);
+	return 0;
+}
+
+/* After the stop hooks (the dispatcher is stopped).  Also after a failed
+ * start, with whatever setup_routing had built. */
+static void
+teardown_routing(void)
+{
+	if (notifier != NULL)
+		notify_stop(notifier);
+	nflog_close(notif_log);
+	pipeline_free(pipeline);
+	dispatcher_free(routing);
+	notify_free(notifier);
+	notif_log = NULL;
+	pipeline = NULL;
+	routing = NULL;
+	notifier = NULL;
+}
+
 /* ----------------------------------------------------------- run loop -- */
 
 static void
@@ -699,20 +785,24 @@ start(struct alertd *ad)
 	struct ad_err	err;
 	sigset_t	wait;
 
+	/* Before the first thread: every thread inherits the mask. */
+	block_signals(&wait);
+	/* The pipeline copies the external URL: resolve it first. */
+	if (setup_urls(ad, &err) == -1) {
+		log_errorkv("failed to determine external URL", "err", err.msg,
+		    (char *)NULL);
+		return 1;
+	}
+	if (setup_routing(ad) == -1)
+		return 1;
 	ad_errs_init(&errs);
 	if (alertd_reload(ad, &errs) == -1) {
 		ad_errs_release(&errs);
 		return 1;
 	}
 	ad_errs_release(&errs);
-	if (setup_urls(ad, &err) == -1) {
-		log_errorkv("failed to determine external URL", "err", err.msg,
-		    (char *)NULL);
-		return 1;
-	}
 	log_debugkv("", "externalURL", ad->external_url, "routePrefix",
 	    ad->route_prefix, (char *)NULL);
-	block_signals(&wait);
 	ad->api = api_start(ad, o.listen.v, o.listen.n, &err);
 	if (ad->api == NULL) {
 		log_errorkv("Listen error", "err", err.msg, (char *)NULL);
@@ -723,6 +813,7 @@ start(struct alertd *ad)
 	api_stop(ad->api);
 	ad->api = NULL;
 	alertd_run_stop(ad);
+	teardown_routing();
 	return 0;
 }
 
@@ -767,8 +858,10 @@ main(int argc, char **argv)
 	metrics_register_process();
 	api_metrics_register(&ad);
 	rc = setup_silences(&ad) == -1 ? 1 : start(&ad);
-	if (rc != 0)
+	if (rc != 0) {
 		alertd_run_stop(&ad);
+		teardown_routing();
+	}
 	alertd_release(&ad);
 	free(o.listen.v);
 	free(o.peers.v);

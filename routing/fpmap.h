@@ -1,0 +1,56 @@
+/*
+ * fpmap: a hash map from a 64-bit fingerprint to a pointer.
+ *
+ * Alertmanager keys its alert sets by model.Fingerprint everywhere (an
+ * aggregation group's alerts, the dispatcher's groups per route, the
+ * inhibitor's source cache); this is that map.  Open addressing with
+ * linear probing and backward-shift deletion, so there are no tombstones
+ * and a lookup touches one or two cache lines.  Values must not be NULL
+ * (NULL marks a free slot).  The map does not own its values.
+ *
+ * Iteration: for (i = 0; i < fpmap_cap(m); i++) if (fpmap_val(m, i)) ...
+ * and do not insert or delete while iterating (collect, then delete).
+ *
+ * Not thread-safe: the owner serializes.  Thread: the owner's.
+ */
+#ifndef ALERTD_ROUTING_FPMAP_H
+#define ALERTD_ROUTING_FPMAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct fpmap_slot {
+	uint64_t	 key;
+	void		*val;		/* NULL: free */
+};
+
+struct fpmap {
+	struct fpmap_slot *s;
+	size_t		 cap;		/* 0 or a power of two */
+	size_t		 n;
+};
+
+void	 fpmap_init(struct fpmap *m);
+void	 fpmap_release(struct fpmap *m);	/* values are not freed */
+void	*fpmap_get(const struct fpmap *m, uint64_t key);
+/* Sets key to val (not NULL); returns the previous value or NULL. */
+void	*fpmap_put(struct fpmap *m, uint64_t key, void *val);
+/* Removes key; returns its value or NULL. */
+void	*fpmap_del(struct fpmap *m, uint64_t key);
+static inline size_t
+fpmap_len(const struct fpmap *m)
+{
+	return m->n;
+}
+static inline size_t
+fpmap_cap(const struct fpmap *m)
+{
+	return m->cap;
+}
+static inline void *
+fpmap_val(const struct fpmap *m, size_t i)
+{
+	return m->s[i].val;
+}
+
+#endif
