@@ -94,12 +94,18 @@ struct notify_req {
 	char			**rcpt;
 	size_t			 n_rcpt;
 	char			*smtp_user, *smtp_password;	/* secrets */
-	char			*smtp_auth;	/* "PLAIN", "LOGIN", "CRAM-MD5" */
+	/* The mechanisms libcurl may pick from, separated by spaces:
+	 * "PLAIN", "LOGIN", "CRAM-MD5", "PLAIN LOGIN"; NULL: any. */
+	char			*smtp_auth;
+	char			*smtp_authzid;	/* PLAIN's authorization id */
 	bool			 smtp_require_tls;	/* STARTTLS or fail */
 	bool			 smtp_implicit_tls;	/* informative: smtps:// */
 	const struct config_tls	*smtp_tls;	/* tls_config; or NULL */
 	/* The URL must never be logged (tokens in it, url_file, ...). */
 	bool			 url_is_secret;
+	/* The integration's own note for its verdict (Slack: the channel
+	 * its errors name); owned; passed as notify_resp.verdict_note. */
+	char			*verdict_note;
 };
 
 /* What came back; every pointer is valid during verdict only. */
@@ -110,6 +116,7 @@ struct notify_resp {
 	int		 curl_code;	/* CURLcode; 0 when a status came */
 	const char	*curl_error;	/* message for a transport error */
 	const char	*url;		/* the request URL, or "<redacted>" */
+	const char	*verdict_note;	/* notify_req.verdict_note */
 };
 
 #define NOTIFY_RESP_BODY_MAX	4096

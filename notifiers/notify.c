@@ -206,6 +206,8 @@ notify_req_release(struct notify_req *r)
 	free(r->smtp_user);
 	free(r->smtp_password);
 	free(r->smtp_auth);
+	free(r->smtp_authzid);
+	free(r->verdict_note);
 	notify_req_init(r);
 }
 
@@ -676,6 +678,25 @@ read_upload(char *ptr, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
+/* "PLAIN LOGIN" -> "AUTH=PLAIN;AUTH=LOGIN": the mechanisms libcurl may
+ * choose from. */
+static void
+smtp_login_options(const char *mechs, char *out, size_t size)
+{
+	const char	*p = mechs;
+	size_t		 n, len = 0;
+
+	out[0] = '\0';
+	while (*p != '\0') {
+		n = strcspn(p, " ");
+		if (n > 0 && len + n + 6 < size)
+			len += (size_t)snprintf(out + len, size - len,
+			    "%sAUTH=%.*s", len > 0 ? ";" : "", (int)n, p);
+		p += n;
+		p += strspn(p, " ");
+	}
+}
+
 /* An SMTP request: the message in req->body, envelope and auth. */
 static int
 setup_smtp(struct notify *n, struct notify_job *job, struct nt_easy *x)
@@ -708,9 +729,12 @@ setup_smtp(struct notify *n, struct notify_job *job, struct nt_easy *x)
 		curl_easy_setopt(x->e, CURLOPT_PASSWORD,
 		    req->smtp_password != NULL ? req->smtp_password : "");
 		if (req->smtp_auth != NULL) {
-			snprintf(opts, sizeof(opts), "AUTH=%s", req->smtp_auth);
+			smtp_login_options(req->smtp_auth, opts, sizeof(opts));
 			curl_easy_setopt(x->e, CURLOPT_LOGIN_OPTIONS, opts);
 		}
+		if (req->smtp_authzid != NULL)
+			curl_easy_setopt(x->e, CURLOPT_SASL_AUTHZID,
+			    req->smtp_authzid);
 		/* net/smtp sends the initial response with AUTH */
 		curl_easy_setopt(x->e, CURLOPT_SASL_IR, 1L);
 	}
@@ -974,6 +998,7 @@ job_transfer_done(struct notify *n, struct nt_easy *x, CURLcode rc)
 	resp.body_len = buf_len(&job->resp_);
 	resp.curl_code = rc;
 	resp.url = redacted_url(&job->req_);
+	resp.verdict_note = job->req_.verdict_note;
 	if (rc != CURLE_OK) {
 		snprintf(msg, sizeof(msg), "%s \"%s\": %s", job->req_.smtp ?
 		    "send" : "Post", resp.url, x->errbuf[0] != '\0' ?
