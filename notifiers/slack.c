@@ -112,8 +112,22 @@ action_check(void *obj, struct config_check *chk)
 	if (!nconf_nz(a->text))
 		return config_check_errf(chk, NULL, "missing text in Slack "
 		    "action configuration");
-	if (nconf_nz(a->url) || nconf_nz(a->name))
+	if (nconf_nz(a->url)) {
+		/* a link button: Alertmanager clears the message action
+		 * fields, confirm included (they are neither sent nor shown) */
+		free(a->name);
+		free(a->value);
+		a->name = a->value = NULL;
+		config_obj_release(&confirm_obj, a->confirm);
+		free(a->confirm);
+		a->confirm = NULL;
 		return 0;
+	}
+	if (nconf_nz(a->name)) {
+		free(a->url);
+		a->url = NULL;
+		return 0;
+	}
 	return config_check_errf(chk, NULL, "missing name or url in Slack "
 	    "action configuration");
 }
