@@ -19,6 +19,7 @@
  * (0.25 and later fail a 429 at once and leave it to the next
  * group_interval; alertd retries it with backoff); other codes fail.
  */
+#include <curl/curl.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -650,6 +651,22 @@ slack_ok_false(const struct notify_resp *r, struct buf *why)
 	return bad;
 }
 
+/* A transport error, retried; a cut by `timeout` says so (0.30). */
+static enum notify_verdict
+slack_transport_verdict(const void *conf, const struct notify_resp *r,
+    struct ad_err *err)
+{
+	const struct slack_conf	*c = conf;
+	enum notify_verdict	 v = notifier_default_verdict(conf, r, err);
+	char			 d[DUR_FMT_MAX];
+
+	if (r->curl_code == CURLE_OPERATION_TIMEDOUT && c->timeout > 0)
+		ad_err_set(err, AD_EIO, "%s: configured slack timeout reached "
+		    "(%s)", r->curl_error != NULL ? r->curl_error : "timeout",
+		    dur_format_go(c->timeout, d));
+	return v;
+}
+
 /*
  * Retrier with 429 retried: 2xx ok (unless ok:false), 5xx and 429 retried
  * with backoff, other codes fail; errors name the channel, as
@@ -662,9 +679,8 @@ slack_verdict(const void *conf, const struct notify_resp *r,
 	struct buf	q, why;
 	enum notify_verdict v = NOTIFY_OK;
 
-	(void)conf;
 	if (r->status == 0)
-		return notifier_default_verdict(conf, r, err);
+		return slack_transport_verdict(conf, r, err);
 	buf_init(&q, BUF_NOCAP);
 	buf_init(&why, BUF_NOCAP);
 	buf_add_goquote(&q, r->verdict_note != NULL ? r->verdict_note : "",

@@ -373,6 +373,15 @@ START_TEST(transport_error_redacted)
 	ck_assert_str_eq(err.msg, "Post \"<redacted>\": Failed to connect");
 	ck_assert_ptr_null(strstr(err.msg, "127.0.0.1"));
 	config_unref(cfg);
+	/* cut by the configured timeout (0.30): said so */
+	cfg = load_ok(R_SLACK "    timeout: 2500ms\n");
+	ci = &config_receiver(cfg, "r")->integrations[0];
+	r.curl_code = 28;	/* CURLE_OPERATION_TIMEDOUT */
+	r.curl_error = "Post \"<redacted>\": Operation timed out";
+	ck_assert_int_eq(ci->type->verdict(ci->conf, &r, &err), NOTIFY_RETRY);
+	ck_assert_str_eq(err.msg, "Post \"<redacted>\": Operation timed out: "
+	    "configured slack timeout reached (2.5s)");
+	config_unref(cfg);
 }
 END_TEST
 
