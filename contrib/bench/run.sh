@@ -502,9 +502,15 @@ receivers:
       - url: 'http://127.0.0.1:$sport/'
         send_resolved: false
 EOF
+	why=""
 	if ! "$AD" --config.check --config.file="$dcfg" >"$TMP/check.out" 2>&1; then
 		why=$(head -n1 "$TMP/check.out" | sed "s|^.*: receivers|receivers|" | cut -c1-160)
-		na 6.rate ad "config with a webhook receiver does not load: ${why:-see alertd --config.check}"
+		why="config with a webhook receiver does not load: ${why:-see alertd --config.check}"
+	elif [ "${NO_DISPATCHER:-0}" = 1 ]; then
+		why="the dispatcher is not in this build"
+	fi
+	if [ -n "$why" ]; then
+		na 6.rate ad "$why"
 		na 6.all ad "see 6.rate"
 		na 6.cpu ad "see 6.rate"
 		na 6.sink ad "see 6.rate"
@@ -682,9 +688,9 @@ table() {
 				else if ((op == ">=" && val >= x) || (op == "<=" && val <= x))
 					verdict = "met"
 				else if (op == ">=")
-					verdict = sprintf("**missed**: %.2g of %g", val, x)
+					verdict = sprintf("**missed**: %.4g of %g", val, x)
 				else
-					verdict = sprintf("**missed**: %.2g× over", val / x)
+					verdict = sprintf("**missed**: %.3g× over", val / x)
 			}
 			printf "| %s | %s | %s | %s | %s | %s | %s |\n", label[f], unit[f], sa, sm, rs, shown, verdict
 		}
@@ -711,6 +717,7 @@ probe_dispatcher() {
 	j=$(lg ad get /api/v2/alerts/groups 1 1 '"labels":')
 	stop ad
 	[ "$(jget "$j" matches)" != 0.0 ] && return
+	NO_DISPATCHER=1
 	note "this alertd build has no dispatcher (GET /api/v2/alerts/groups answers []): its ingest and memory figures leave out routing and aggregation groups, which Alertmanager's include"
 }
 
