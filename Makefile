@@ -4,6 +4,7 @@
 #   make run        install missing packages, start alertd on 127.0.0.1:9093
 #   make test       install missing packages, run every test
 #   make unit       Check unit tests only;  make asan: the same under ASan+UBSan
+#   make tsan       the suites of the shared data structures under TSan
 #   make integration  pytest suite against the real binaries
 #   make compat     Alertmanager's own acceptance suite against build/alertd
 #   make fuzz       every libFuzzer target for FUZZ_SECONDS each (clang)
@@ -47,7 +48,7 @@ UNIT_OBJS	:= $(UNIT_SRCS:%.c=$(BUILD)/obj/%.o)
 UI_FILES	:= $(sort $(wildcard alertd/ui/*.html alertd/ui/*.js alertd/ui/*.css))
 HDRS		:= $(foreach d,$(LIB_DIRS) alertd/cli,$(wildcard $(d)/*.h))
 
-.PHONY: all run test unit asan integration compat fuzz bench install clean \
+.PHONY: all run test unit asan tsan integration compat fuzz bench install clean \
 	deps deps-test hdr-check format-check
 
 all: $(BUILD)/alertd $(BUILD)/alertctl
@@ -112,6 +113,15 @@ unit: $(BUILD)/unit_tests
 
 asan:
 	$(MAKE) BUILD=build/asan SANITIZE=address,undefined OPT="-O1 -g" unit
+
+# The suites whose objects several threads share (store, label sets and
+# their interning, the dispatcher's inbox), under ThreadSanitizer.
+TSAN_SUITES	?= labels intern store inbox dispatch
+tsan:
+	$(MAKE) BUILD=build/tsan SANITIZE=thread OPT="-O1 -g" build/tsan/unit_tests
+	set -e; for s in $(TSAN_SUITES); do \
+		UNIT_SUITE=$$s TSAN_OPTIONS=halt_on_error=1 build/tsan/unit_tests; \
+	done
 
 integration: all
 	ALERTD_BUILD=$(abspath $(BUILD)) $(PYTHON) -m pytest -q -p no:cacheprovider tests/integration

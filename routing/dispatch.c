@@ -37,6 +37,14 @@
 /* Messages handled per hold of the groups lock (API readers wait less). */
 #define DISPATCH_BATCH	1024
 
+/*
+ * While alerts keep coming, the thread naps this long between steps
+ * instead of being woken by each post (see inbox.h).  Only alerts wait
+ * for the nap: an alert that may flush a group at once, a flush
+ * completion and the timers do not.
+ */
+#define DISPATCH_NAP	(1 * AD_MS)
+
 /* Message kinds. */
 #define MSG_ALERT	1	/* ptr: struct alert (a reference) */
 #define MSG_DONE	2	/* ptr: struct flush_token; flag: ok */
@@ -63,6 +71,8 @@ struct dispatch {
 	size_t			  work_alloc;
 	struct notify_flush	**out;		/* flushes to submit */
 	size_t			  n_out, out_alloc;
+	ad_dur_t		  min_wait;	/* least group_wait of the tree */
+	bool			  busy;		/* the last step had input */
 	/* Counters: written by the dispatcher thread, read by anyone. */
 	atomic_uint_fast64_t	  n_alerts, n_flushes, n_failed, proc_ns;
 	pthread_t		  thread;
@@ -115,6 +125,10 @@ dispatch_new(const struct route_tree *tree, const struct dispatch_hooks *hooks,
 	aggr_heap_init(&d->heap);
 	d->next_cleanup = now + DISPATCH_CLEANUP_INTERVAL;
 	d->matched = xcalloc(n, sizeof(*d->matched));
+	d->min_wait = INT64_MAX;
+	for (i = 0; i < n; i++)
+		if (route_tree_get(tree, i)->group_wait < d->min_wait)
+			d->min_wait = route_tree_get(tree, i)->group_wait;
 	return d;
 }
 
@@ -144,12 +158,27 @@ dispatch_free(struct dispatch *d)
 	free(d);
 }
 
+/* t + dur < now, without overflow (t may be Go's zero time). */
+static bool
+waited(ad_time_t t, ad_dur_t dur, ad_time_t now)
+{
+	if (dur > 0 && t > INT64_MAX - dur)
+		return false;
+	return t + dur < now;
+}
+
 void
 dispatch_post_alert(struct dispatch *d, struct alert *a)
 {
 	struct inbox_msg	m = { alert_ref(a), MSG_ALERT, false };
+	bool			urgent;
 
-	inbox_post(d->ib, shard_of(a->fp), m);
+	/*
+	 * aggr_insert flushes a group at once only for an alert older than
+	 * the group's group_wait: such an alert does not wait for a nap.
+	 */
+	urgent = waited(a->starts_at, d->min_wait, ad_now());
+	inbox_post(d->ib, shard_of(a->fp), m, urgent);
 }
 
 static void
@@ -158,7 +187,7 @@ flush_done_cb(void *arg, bool ok)
 	struct flush_token	*tok = arg;
 	struct inbox_msg	 m = { tok, MSG_DONE, ok };
 
-	inbox_post(tok->ib, tok->shard, m);
+	inbox_post(tok->ib, tok->shard, m, true);
 }
 
 /* ------------------------------------------------------- state machine */
@@ -301,6 +330,7 @@ process_input(struct dispatch *d, ad_time_t now)
 		}
 		pthread_mutex_unlock(&d->mu);
 	}
+	d->busy = done > 0;
 	if (t0 != 0)
 		atomic_fetch_add_explicit(&d->proc_ns,
 		    (uint64_t)(ad_mono() - t0), memory_order_relaxed);
@@ -407,21 +437,34 @@ dispatch_stats(struct dispatch *d, struct dispatch_stats *st)
 
 /* -------------------------------------------------------------- thread */
 
-/* Sleeps until input arrives, the next timer, or stop.  false: stop. */
+/*
+ * Sleeps until input arrives, the next timer, or stop.  false: stop.
+ * After a step that had input, more is likely on its way: nap, and take
+ * what came meanwhile at once.
+ */
 static bool
 wait_for_work(struct dispatch *d)
 {
-	ad_time_t	next;
+	ad_time_t	next, now;
+	int64_t		until = INT64_MAX, mono;
 
 	if (atomic_load(&d->stop))
 		return false;
 	if (inbox_pending(d->ib))
 		return true;
 	next = dispatch_next_wakeup(d);
-	if (next == AGGR_NEVER)
-		inbox_wait(d->ib, INT64_MAX);
-	else if (next > ad_now())
-		inbox_wait(d->ib, ad_mono() + (next - ad_now()));
+	now = ad_now();
+	mono = ad_mono();
+	if (next != AGGR_NEVER) {
+		if (next <= now)
+			return true;
+		until = mono + (next - now);
+	}
+	if (d->busy)
+		inbox_nap(d->ib, until < mono + DISPATCH_NAP ? until :
+		    mono + DISPATCH_NAP);
+	else
+		inbox_wait(d->ib, until);
 	return !atomic_load(&d->stop);
 }
 

@@ -1,9 +1,13 @@
 /*
  * The dispatcher's sharded MPSC queue (see inbox.h).  A producer that
  * finds the consumer asleep signals it under the wait mutex; the
- * consumer announces its sleep (sleeping = true) before it rechecks the
- * shards, so with sequentially consistent atomics on both sides either
- * the producer sees it asleep or the consumer sees the message.
+ * consumer announces its sleep (sleeping) before it rechecks the shards
+ * (or, napping, the urgent flag), so with sequentially consistent atomics
+ * on both sides either the producer sees it asleep or the consumer sees
+ * the message.  Only the first producer of a sleep signals (signaled):
+ * the futex wake and the context switch it causes are the cost of a post
+ * (a quarter of the CPU of a one-alert POST), so they are paid once per
+ * sleep, and, while posts keep coming, once per nap.
  */
 #include "routing/inbox.h"
 
@@ -24,10 +28,15 @@ struct inbox_shard {
 	atomic_size_t		 len;		/* n, for lock-free peeks */
 };
 
+/* What the consumer is doing (struct inbox.sleeping). */
+enum { INBOX_AWAKE, INBOX_DEEP, INBOX_NAP };
+
 struct inbox {
 	atomic_uint		 refs;
 	atomic_bool		 closed;
-	atomic_bool		 sleeping;
+	atomic_int		 sleeping;	/* INBOX_AWAKE, _DEEP, _NAP */
+	atomic_bool		 signaled;	/* this sleep was signalled */
+	atomic_bool		 urgent;	/* an urgent post is queued */
 	inbox_drop_fn		 drop;
 	pthread_mutex_t		 wmu;
 	pthread_cond_t		 cv;
@@ -50,7 +59,9 @@ inbox_new(inbox_drop_fn drop)
 	ib->drop = drop;
 	atomic_init(&ib->refs, 1);
 	atomic_init(&ib->closed, false);
-	atomic_init(&ib->sleeping, false);
+	atomic_init(&ib->sleeping, INBOX_AWAKE);
+	atomic_init(&ib->signaled, false);
+	atomic_init(&ib->urgent, false);
 	pthread_mutex_init(&ib->wmu, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -106,9 +117,21 @@ inbox_wake(struct inbox *ib)
 	pthread_mutex_unlock(&ib->wmu);
 }
 
-void
-inbox_post(struct inbox *ib, unsigned shard, struct inbox_msg m)
+/* Wakes the consumer, once per sleep. */
+static void
+signal_once(struct inbox *ib)
 {
+	if (atomic_exchange(&ib->signaled, true))
+		return;
+	pthread_mutex_lock(&ib->wmu);
+	pthread_cond_signal(&ib->cv);
+	pthread_mutex_unlock(&ib->wmu);
+}
+
+void
+inbox_post(struct inbox *ib, unsigned shard, struct inbox_msg m, bool urgent)
+{
+	int			 sleeping;
 	struct inbox_shard	*sh = &ib->sh[shard % INBOX_SHARDS];
 
 	pthread_mutex_lock(&sh->mu);
@@ -124,11 +147,11 @@ inbox_post(struct inbox *ib, unsigned shard, struct inbox_msg m)
 	sh->v[sh->n++] = m;
 	atomic_store(&sh->len, sh->n);
 	pthread_mutex_unlock(&sh->mu);
-	if (atomic_load(&ib->sleeping)) {
-		pthread_mutex_lock(&ib->wmu);
-		pthread_cond_signal(&ib->cv);
-		pthread_mutex_unlock(&ib->wmu);
-	}
+	if (urgent)
+		atomic_store(&ib->urgent, true);
+	sleeping = atomic_load(&ib->sleeping);
+	if (sleeping == INBOX_DEEP || (sleeping == INBOX_NAP && urgent))
+		signal_once(ib);
 }
 
 void
@@ -194,14 +217,26 @@ inbox_len(struct inbox *ib)
 	return n;
 }
 
-void
-inbox_wait(struct inbox *ib, int64_t until)
+/* Is the consumer's reason to stop sleeping there?  Under wmu. */
+static bool
+wait_done(struct inbox *ib, int mode)
+{
+	if (ib->kicked)
+		return true;
+	if (mode == INBOX_NAP)
+		return atomic_load(&ib->urgent);
+	return inbox_pending(ib);
+}
+
+static void
+sleep_until(struct inbox *ib, int64_t until, int mode)
 {
 	struct timespec	ts;
 
 	pthread_mutex_lock(&ib->wmu);
-	atomic_store(&ib->sleeping, true);
-	while (!ib->kicked && !inbox_pending(ib)) {
+	atomic_store(&ib->signaled, false);
+	atomic_store(&ib->sleeping, mode);
+	while (!wait_done(ib, mode)) {
 		if (until == INT64_MAX) {
 			pthread_cond_wait(&ib->cv, &ib->wmu);
 			continue;
@@ -212,7 +247,21 @@ inbox_wait(struct inbox *ib, int64_t until)
 		ts.tv_nsec = until % AD_SEC;
 		pthread_cond_timedwait(&ib->cv, &ib->wmu, &ts);
 	}
-	atomic_store(&ib->sleeping, false);
+	atomic_store(&ib->sleeping, INBOX_AWAKE);
+	/* What was posted until now is taken next: urgent or not. */
+	atomic_store(&ib->urgent, false);
 	ib->kicked = false;
 	pthread_mutex_unlock(&ib->wmu);
+}
+
+void
+inbox_wait(struct inbox *ib, int64_t until)
+{
+	sleep_until(ib, until, INBOX_DEEP);
+}
+
+void
+inbox_nap(struct inbox *ib, int64_t until)
+{
+	sleep_until(ib, until, INBOX_NAP);
 }

@@ -11,6 +11,12 @@
  * out at once.  The consumer sleeps in inbox_wait until a post, a
  * deadline or inbox_wake.
  *
+ * Wakeups are coalesced: a post signals the consumer only when it is in a
+ * deep sleep (inbox_wait), and only the first post of a sleep does.
+ * While messages keep coming, the consumer naps instead (inbox_nap): a
+ * short timed sleep that only an urgent post or inbox_wake cuts short, so
+ * a stream of posts costs one wakeup per nap rather than one per post.
+ *
  * The inbox is refcounted: whoever may still post after the consumer is
  * gone (an in-flight flush) holds a reference; after inbox_close, posts
  * are dropped through the drop callback given at creation.
@@ -42,9 +48,13 @@ struct inbox	*inbox_ref(struct inbox *ib);
 /* The last reference drops what is left and frees the inbox. */
 void		 inbox_unref(struct inbox *ib);		/* NULL is fine */
 
-/* Appends m to shard (taken modulo INBOX_SHARDS); drops it if closed. */
+/*
+ * Appends m to shard (taken modulo INBOX_SHARDS); drops it if closed.
+ * urgent: wake the consumer even from a nap (a message whose handling
+ * must not wait for the nap to end).
+ */
 void		 inbox_post(struct inbox *ib, unsigned shard,
-		    struct inbox_msg m);
+		    struct inbox_msg m, bool urgent);
 /* Drops everything queued; later posts are dropped at once. */
 void		 inbox_close(struct inbox *ib);
 
@@ -63,6 +73,11 @@ size_t		 inbox_len(struct inbox *ib);
  * (ns; INT64_MAX: no deadline) or inbox_wake is called.
  */
 void		 inbox_wait(struct inbox *ib, int64_t until);
+/*
+ * Sleeps until the monotonic clock reaches until, an urgent post or
+ * inbox_wake: other posts queue up without waking the consumer.
+ */
+void		 inbox_nap(struct inbox *ib, int64_t until);
 void		 inbox_wake(struct inbox *ib);
 
 #endif
