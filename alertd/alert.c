@@ -1,32 +1,94 @@
 /*
- * Alerts: creation, refcounting and Alertmanager's merge rules
+ * Alerts: creation, packing, refcounting and Alertmanager's merge rules
  * (types.Alert.Merge and provider/mem's overlap test).
+ *
+ * A packed alert is one block:
+ *
+ *	struct alert | labels set | annotations set | inline strings
+ *
+ * both sets 4-byte aligned, the annotations' offset in owner.aux, and
+ * the generatorURL the annotations' extra value (labels.h).
  */
 #include "alertd/alert.h"
 
+#include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "alertd/pool.h"
 #include "alertd/xmalloc.h"
 #include "routing/labels.h"
 
+#define ALIGN4(n)	(((n) + 3) & ~(size_t)3)
+
+_Static_assert(sizeof(struct alert) == 48, "alert head");
+
+static struct alert_loose_ *
+loose(const struct alert *a)
+{
+	return (struct alert_loose_ *)(uintptr_t)(a + 1);
+}
+
+static void
+alert_free(struct labels_owner *o)
+{
+	struct alert	*a = (struct alert *)(void *)o;
+
+	if (a->owner.flags & ALERT_PACKED) {
+		labels_embedded_release(alert_labels(a));
+		labels_embedded_release(alert_annotations(a));
+	} else {
+		labels_unref(loose(a)->labels);
+		labels_unref(loose(a)->annotations);
+	}
+	if (a->owner.flags & ALERT_POOLED)
+		pool_free(a);
+	else
+		free(a);
+}
+
+static pthread_once_t	once = PTHREAD_ONCE_INIT;
+
+/* labels_unref on an alert's set may free the alert: tell labels.c how. */
+static void
+register_owner(void)
+{
+	labels_owner_register(LABELS_OWNER_ALERT, alert_free);
+}
+
+/*
+ * A block of size bytes.  Packed alerts live long (in the store): they
+ * come from the pool, away from the HTTP threads' request buffers.
+ */
 static struct alert *
-alert_alloc(struct labels *labels, struct labels *annotations,
-    const char *generator_url, uint64_t fp, ad_time_t starts_at,
-    ad_time_t ends_at, ad_time_t updated_at, bool timeout)
+alert_block(size_t size, uint8_t flags)
 {
 	struct alert	*a;
 
-	a = xcalloc(1, sizeof(*a));
-	atomic_init(&a->refs, 1);
-	a->labels = labels;
-	a->annotations = annotations != NULL ? annotations : labels_empty();
-	a->generator_url = xstrdup(generator_url != NULL ? generator_url : "");
-	a->fp = fp;
-	a->starts_at = starts_at;
-	a->ends_at = ends_at;
-	a->updated_at = updated_at;
-	a->timeout = timeout;
+	pthread_once(&once, register_owner);
+	if ((flags & ALERT_PACKED) && size <= POOL_MAX) {
+		a = pool_alloc(size);
+		flags |= ALERT_POOLED;
+	} else
+		a = xmalloc(size);
+	atomic_init(&a->owner.refs, 1);
+	a->owner.type = LABELS_OWNER_ALERT;
+	a->owner.flags = flags;
+	a->owner.aux = 0;
 	return a;
+}
+
+/* The header fields but the owner's. */
+static void
+copy_head(struct alert *dst, const struct alert *src)
+{
+	dst->fp = src->fp;
+	dst->starts_at = src->starts_at;
+	dst->ends_at = src->ends_at;
+	dst->updated_at = src->updated_at;
+	dst->starts_off = src->starts_off;
+	dst->ends_off = src->ends_off;
+	alert_set_timeout(dst, alert_timeout(src));
 }
 
 struct alert *
@@ -34,29 +96,161 @@ alert_new(struct labels *labels, struct labels *annotations,
     const char *generator_url, ad_time_t starts_at, ad_time_t ends_at,
     ad_time_t updated_at, bool timeout)
 {
-	return alert_alloc(labels, annotations, generator_url,
-	    labels_fingerprint(labels), starts_at, ends_at, updated_at,
-	    timeout);
+	struct alert	*a;
+	const char	*url = generator_url != NULL ? generator_url : "";
+	size_t		 ulen = strlen(url);
+
+	a = alert_block(sizeof(*a) + sizeof(struct alert_loose_) + ulen + 1,
+	    timeout ? ALERT_TIMEOUT : 0);
+	loose(a)->labels = labels;
+	loose(a)->annotations = annotations != NULL ? annotations :
+	    labels_empty();
+	memcpy(loose(a)->url, url, ulen + 1);
+	a->fp = labels_fingerprint(labels);
+	a->starts_at = starts_at;
+	a->ends_at = ends_at;
+	a->updated_at = updated_at;
+	a->starts_off = a->ends_off = 0;
+	return a;
 }
 
 struct alert *
 alert_ref(struct alert *a)
 {
-	atomic_fetch_add_explicit(&a->refs, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&a->owner.refs, 1, memory_order_relaxed);
 	return a;
 }
 
 void
 alert_unref(struct alert *a)
 {
-	if (a == NULL)
-		return;
-	if (atomic_fetch_sub_explicit(&a->refs, 1, memory_order_acq_rel) != 1)
-		return;
-	labels_unref(a->labels);
-	labels_unref(a->annotations);
-	free(a->generator_url);
-	free(a);
+	if (a != NULL && labels_owner_unref(&a->owner))
+		alert_free(&a->owner);
+}
+
+const char *
+alert_generator_url(const struct alert *a)
+{
+	const char	*v;
+
+	if (!(a->owner.flags & ALERT_PACKED))
+		return loose(a)->url;
+	v = labels_extra(alert_annotations(a));
+	return v != NULL ? v : "";
+}
+
+void
+alert_set_timeout(struct alert *a, bool timeout)
+{
+	if (timeout)
+		a->owner.flags |= ALERT_TIMEOUT;
+	else
+		a->owner.flags &= (uint8_t)~ALERT_TIMEOUT;
+}
+
+/* Block layout of a packed alert (see the top comment). */
+struct layout {
+	bool	wide;
+	size_t	ann_off, str_off, total;
+};
+
+static void
+lay_out(struct layout *l, const struct labels_pack *pl,
+    const struct labels_pack *pa)
+{
+	l->wide = false;
+	for (;;) {
+		l->ann_off = sizeof(struct alert) +
+		    ALIGN4(labels_pack_size(pl, l->wide));
+		l->str_off = l->ann_off + ALIGN4(labels_pack_size(pa, l->wide));
+		l->total = l->str_off + pl->bytes + pa->bytes;
+		/* 16-bit offsets reach the end from either set. */
+		if (l->wide || l->total <= UINT16_MAX)
+			return;
+		l->wide = true;
+	}
+}
+
+/* A packed alert with src's content and head, or NULL if it cannot be. */
+static struct alert *
+build_packed(const struct alert *src, const struct alert *hint)
+{
+	struct labels_pack	 pl, pa;
+	struct layout		 l;
+	struct labels		*hl = NULL, *ha = NULL;
+	struct alert		*a;
+	const char		*url = alert_generator_url(src);
+
+	if (hint != NULL && (hint->owner.flags & ALERT_PACKED)) {
+		hl = alert_labels(hint);
+		ha = alert_annotations(hint);
+	}
+	if (labels_pack_plan(&pl, alert_labels(src), NULL, hl,
+	    LABELS_SHARE_LABELS) == -1)
+		return NULL;
+	if (labels_pack_plan(&pa, alert_annotations(src),
+	    url[0] != '\0' ? url : NULL, ha, LABELS_SHARE_ANNOTATIONS) == -1) {
+		labels_pack_release(&pl);
+		return NULL;
+	}
+	lay_out(&l, &pl, &pa);
+	if (l.ann_off > UINT16_MAX) {
+		labels_pack_release(&pl);
+		labels_pack_release(&pa);
+		return NULL;
+	}
+	a = alert_block(l.total, ALERT_PACKED);
+	copy_head(a, src);
+	a->owner.aux = (uint16_t)l.ann_off;
+	labels_pack_write(&pl, (struct labels *)(void *)(a + 1),
+	    sizeof(*a), l.wide, (char *)a + l.str_off);
+	labels_pack_write(&pa, (struct labels *)(void *)((char *)a + l.ann_off),
+	    (uint16_t)l.ann_off, l.wide, (char *)a + l.str_off + pl.bytes);
+	return a;
+}
+
+struct alert *
+alert_pack(struct alert *a, const struct alert *hint)
+{
+	struct alert	*p;
+
+	if (a->owner.flags & ALERT_PACKED)
+		return a;
+	p = build_packed(a, hint);
+	if (p == NULL)
+		return a;
+	alert_unref(a);
+	return p;
+}
+
+struct alert *
+alert_copy(const struct alert *a)
+{
+	struct alert	*c;
+	const char	*end, *e;
+	size_t		 size;
+
+	if (!(a->owner.flags & ALERT_PACKED)) {
+		c = alert_new(labels_ref(loose(a)->labels),
+		    labels_ref(loose(a)->annotations), loose(a)->url,
+		    a->starts_at, a->ends_at, a->updated_at, false);
+		copy_head(c, a);
+		return c;
+	}
+	end = labels_pack_end(alert_labels(a));
+	e = labels_pack_end(alert_annotations(a));
+	if (e > end)
+		end = e;
+	size = (size_t)(end - (const char *)a);
+	c = alert_block(size, ALERT_PACKED);
+	memcpy((char *)c + sizeof(c->owner), (const char *)a +
+	    sizeof(a->owner), size - sizeof(a->owner));
+	c->owner.flags = (uint8_t)((a->owner.flags & ~ALERT_POOLED) |
+	    (c->owner.flags & ALERT_POOLED));
+	c->owner.aux = a->owner.aux;
+	labels_pack_copied(alert_labels(c));
+	labels_pack_copied(alert_annotations(c));
+	return c;
 }
 
 bool
@@ -74,18 +268,17 @@ alert_resolved_at(const struct alert *a, ad_time_t ts)
 struct alert *
 alert_merge(const struct alert *a, const struct alert *o)
 {
-	struct alert	*res;
+	struct alert	*res = NULL;
 	ad_time_t	 now;
 
 	/* Let o always be the younger alert. */
 	if (BEFORE(o->updated_at, a->updated_at))
 		return alert_merge(o, a);
-	/* Same labels, same fingerprint: no need to hash them again. */
-	res = alert_alloc(labels_ref(o->labels), labels_ref(o->annotations),
-	    o->generator_url, o->fp, o->starts_at, o->ends_at, o->updated_at,
-	    o->timeout);
-	res->starts_off = o->starts_off;
-	res->ends_off = o->ends_off;
+	/* o's content and head; the same labels, so the same fingerprint. */
+	if (!(o->owner.flags & ALERT_PACKED))
+		res = build_packed(o, a);
+	if (res == NULL)
+		res = alert_copy(o);
 	if (BEFORE(a->starts_at, o->starts_at)) {
 		res->starts_at = a->starts_at;
 		res->starts_off = a->starts_off;
@@ -99,7 +292,7 @@ alert_merge(const struct alert *a, const struct alert *o)
 			res->ends_off = a->ends_off;
 		}
 	} else {
-		if (AFTER(a->ends_at, o->ends_at) && !a->timeout) {
+		if (AFTER(a->ends_at, o->ends_at) && !alert_timeout(a)) {
 			res->ends_at = a->ends_at;
 			res->ends_off = a->ends_off;
 		}

@@ -92,7 +92,7 @@ api_alerts_query_match(struct alertd *ad, const struct api_alerts_query *q,
 		return false;
 	if (!q->inhibited && st->inhibited_by.n > 0)
 		return false;
-	return matchers_match(&q->filter, a->labels);
+	return matchers_match(&q->filter, alert_labels(a));
 }
 
 bool
@@ -137,7 +137,8 @@ get_alerts(struct api_req *rq, struct api_resp *resp)
 	buf_addch(&resp->body, '[');
 	for (i = 0; i < n; i++) {
 		alertd_strs_release(&rcv);
-		alertd_receivers(rq->ad, cfg, v[i]->labels, emit_name, &rcv);
+		alertd_receivers(rq->ad, cfg, alert_labels(v[i]), emit_name,
+		    &rcv);
 		if (!api_alerts_query_receivers(&q, rcv.v, rcv.n))
 			continue;
 		alert_status_init(&st);
@@ -218,14 +219,14 @@ check_set(const struct labels *ls, size_t max, struct set_check *c)
 	size_t	i, nlen;
 
 	c->bad_name = c->too_long = NULL;
-	for (i = 0; i < ls->n; i++) {
-		nlen = strlen(ls->v[i].name);
+	for (i = 0; i < labels_len(ls); i++) {
+		nlen = strlen(labels_name(ls, i));
 		if (c->bad_name == NULL &&
-		    !label_name_valid(ls->v[i].name, nlen))
-			c->bad_name = ls->v[i].name;
+		    !label_name_valid(labels_name(ls, i), nlen))
+			c->bad_name = labels_name(ls, i);
 		if (c->too_long == NULL && max > 0 && (nlen > max ||
-		    strlen(ls->v[i].value) > max))
-			c->too_long = ls->v[i].name;
+		    strlen(labels_value(ls, i)) > max))
+			c->too_long = labels_name(ls, i);
 	}
 }
 
@@ -262,17 +263,18 @@ validate(const struct alert *a, bool nul, const struct alertd_limits *lim,
 	if (a->ends_at != AD_TIME_ZERO && a->ends_at < a->starts_at)
 		return buf_addstr(msg, "start time must be before end time"),
 		    -1;
-	check_set(a->labels, lim->max_label_size, &l);
+	check_set(alert_labels(a), lim->max_label_size, &l);
 	if (l.bad_name != NULL)
 		return fail_name(msg, "invalid label set", l.bad_name);
-	if (a->labels->n == 0)
+	if (labels_len(alert_labels(a)) == 0)
 		return buf_addstr(msg, "at least one label pair required"), -1;
-	check_set(a->annotations, lim->max_annotation_size, &an);
+	check_set(alert_annotations(a), lim->max_annotation_size, &an);
 	if (an.bad_name != NULL)
 		return fail_name(msg, "invalid annotations", an.bad_name);
-	if (lim->max_labels > 0 && a->labels->n > lim->max_labels)
+	if (lim->max_labels > 0 &&
+	    labels_len(alert_labels(a)) > lim->max_labels)
 		return buf_addf(msg, "too many labels: %u, the limit is %zu "
-		    "(--api.max-labels-per-alert)", a->labels->n,
+		    "(--api.max-labels-per-alert)", labels_len(alert_labels(a)),
 		    lim->max_labels), -1;
 	if (l.too_long != NULL)
 		return fail_size(msg, "label", l.too_long,

@@ -121,13 +121,14 @@ labels_noesc(struct buf *out, const struct labels *ls)
 	uint32_t	i;
 
 	buf_addch(out, '{');
-	for (i = 0; i < ls->n; i++) {
+	for (i = 0; i < labels_len(ls); i++) {
 		if (i > 0)
 			buf_addch(out, ',');
-		api_json_string_noesc(out, ls->v[i].name, strlen(ls->v[i].name));
+		api_json_string_noesc(out, labels_name(ls, i),
+		    strlen(labels_name(ls, i)));
 		buf_addch(out, ':');
-		api_json_string_noesc(out, ls->v[i].value,
-		    strlen(ls->v[i].value));
+		api_json_string_noesc(out, labels_value(ls, i),
+		    strlen(labels_value(ls, i)));
 	}
 	buf_addch(out, '}');
 }

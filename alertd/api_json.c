@@ -906,12 +906,14 @@ api_json_labels(struct buf *out, const struct labels *ls)
 	uint32_t	i;
 
 	buf_addch(out, '{');
-	for (i = 0; ls != NULL && i < ls->n; i++) {
+	for (i = 0; ls != NULL && i < labels_len(ls); i++) {
 		if (i > 0)
 			buf_addch(out, ',');
-		api_json_string(out, ls->v[i].name, strlen(ls->v[i].name));
+		api_json_string(out, labels_name(ls, i),
+		    strlen(labels_name(ls, i)));
 		buf_addch(out, ':');
-		api_json_string(out, ls->v[i].value, strlen(ls->v[i].value));
+		api_json_string(out, labels_value(ls, i),
+		    strlen(labels_value(ls, i)));
 	}
 	buf_addch(out, '}');
 }
@@ -949,7 +951,7 @@ api_json_alert(struct buf *out, const struct alert *a,
 	size_t	i;
 
 	buf_addstr(out, "{\"annotations\":");
-	api_json_labels(out, a->annotations);
+	api_json_labels(out, alert_annotations(a));
 	buf_addstr(out, ",\"endsAt\":");
 	api_json_time(out, a->ends_at, a->ends_off);
 	buf_addf(out, ",\"fingerprint\":\"%s\",\"receivers\":[",
@@ -970,13 +972,13 @@ api_json_alert(struct buf *out, const struct alert *a,
 	buf_addf(out, ",\"state\":\"%s\"},\"updatedAt\":",
 	    alert_state_str(st->state));
 	api_json_time(out, a->updated_at, 0);
-	if (a->generator_url[0] != '\0') {
+	if (alert_generator_url(a)[0] != '\0') {
 		buf_addstr(out, ",\"generatorURL\":");
-		api_json_string(out, a->generator_url,
-		    strlen(a->generator_url));
+		api_json_string(out, alert_generator_url(a),
+		    strlen(alert_generator_url(a)));
 	}
 	buf_addstr(out, ",\"labels\":");
-	api_json_labels(out, a->labels);
+	api_json_labels(out, alert_labels(a));
 	buf_addch(out, '}');
 }
 

@@ -202,7 +202,7 @@ hook_status(void *arg, const struct alert *a, ad_time_t now,
 
 	if (g == NULL)
 		return;
-	if (inhibit_mutes(g->ih, a->labels, now, &by))
+	if (inhibit_mutes(g->ih, alert_labels(a), now, &by))
 		alertd_strs_add(&st->inhibited_by, fp_format(by, fp));
 	gen_unref(g);
 }
@@ -239,9 +239,9 @@ dispatcher_inhibited(void *arg, const struct alert *a, ad_time_t now)
 	bool		 m;
 
 	if (g != NULL)
-		return inhibit_mutes(g->ih, a->labels, now, NULL);
+		return inhibit_mutes(g->ih, alert_labels(a), now, NULL);
 	g = gen_get(arg);
-	m = g != NULL && inhibit_mutes(g->ih, a->labels, now, NULL);
+	m = g != NULL && inhibit_mutes(g->ih, alert_labels(a), now, NULL);
 	gen_unref(g);
 	return m;
 }

@@ -567,7 +567,7 @@ silence_status(void *arg, const struct alert *a, ad_time_t now,
 	size_t			i;
 
 	memset(&m, 0, sizeof(m));
-	silence_store_mutes(arg, a->labels, now, &m);
+	silence_store_mutes(arg, alert_labels(a), now, &m);
 	for (i = 0; i < m.nactive; i++)
 		alertd_strs_add(&st->silenced_by, m.active[i]);
 	silence_mark_release(&m);
@@ -657,7 +657,7 @@ silenced_muter(void *arg, const struct alert *a, ad_time_t now)
 	bool			muted;
 
 	memset(&m, 0, sizeof(m));
-	muted = silence_store_mutes(arg, a->labels, now, &m);
+	muted = silence_store_mutes(arg, alert_labels(a), now, &m);
 	silence_mark_release(&m);
 	return muted;
 }

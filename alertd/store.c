@@ -3,9 +3,15 @@
  * ranges), GetPending, Subscribe and store.Alerts' GC, over a sharded
  * open-addressing hash map keyed by fingerprint (see store.h).
  *
- * Each shard is a linear-probing table of {fingerprint, alert} slots
- * with backward-shift deletion, grown at 70% load.  The shard comes from
- * the top bits of the fingerprint, the slot from the low bits.
+ * Each shard is a linear-probing table with backward-shift deletion,
+ * grown at 80% load.  A slot is 8 bytes: the alert's address in the low
+ * 48 bits (x86-64 user space) and 16 bits of its fingerprint above them,
+ * so a probe dereferences only an alert whose tag matches.  The shard
+ * comes from the top bits of the fingerprint, the slot from the low
+ * bits, the tag from bits 32..47.
+ *
+ * A put packs the alert (alert_pack, alert_merge) with the alert it
+ * replaces as the hint: a re-sent alert reuses its shapes, no interning.
  */
 #include "alertd/store.h"
 
@@ -19,16 +25,15 @@
 
 #define SHARD_BITS	6		/* 1 << SHARD_BITS == STORE_SHARDS */
 #define MIN_SLOTS	64
+#define PTR_BITS	48
+#define PTR_MASK	((UINT64_C(1) << PTR_BITS) - 1)
 
-/* The fingerprint is kept next to the pointer: probes touch one line. */
-struct slot {
-	uint64_t	 fp;
-	struct alert	*a;		/* NULL: empty */
-};
+/* An alert's address and 16 bits of its fingerprint; 0: empty. */
+typedef uint64_t	slot_t;
 
 struct shard {
 	pthread_mutex_t	  lock;
-	struct slot	 *slots;
+	slot_t		 *slots;
 	size_t		  cap;		/* power of two */
 	size_t		  n;
 } __attribute__((aligned(64)));
@@ -69,28 +74,49 @@ slot_home(const struct shard *sh, uint64_t fp)
 	return (size_t)fp & (sh->cap - 1);
 }
 
+static slot_t
+slot_make(struct alert *a)
+{
+	uintptr_t	p = (uintptr_t)a;
+
+	if ((p & ~(uintptr_t)PTR_MASK) != 0)
+		abort();		/* not an x86-64 user address */
+	return (slot_t)p | (a->fp >> 32 & 0xffff) << PTR_BITS;
+}
+
+static struct alert *
+slot_alert(slot_t v)
+{
+	return (struct alert *)(uintptr_t)(v & PTR_MASK);
+}
+
 /* The slot holding fp, or the empty slot where it would go. */
 static size_t
 slot_find(const struct shard *sh, uint64_t fp)
 {
 	size_t	i = slot_home(sh, fp);
+	slot_t	tag = (fp >> 32 & 0xffff) << PTR_BITS, v;
 
-	while (sh->slots[i].a != NULL && sh->slots[i].fp != fp)
-		i = (i + 1) & (sh->cap - 1);
-	return i;
+	for (;; i = (i + 1) & (sh->cap - 1)) {
+		v = sh->slots[i];
+		if (v == 0 || ((v & ~PTR_MASK) == tag &&
+		    slot_alert(v)->fp == fp))
+			return i;
+	}
 }
 
 static void
 shard_grow(struct shard *sh)
 {
-	struct slot	*old = sh->slots;
-	size_t		 oldcap = sh->cap, i;
+	slot_t	*old = sh->slots;
+	size_t	 oldcap = sh->cap, i;
 
 	sh->cap = oldcap ? oldcap * 2 : MIN_SLOTS;
 	sh->slots = xcalloc(sh->cap, sizeof(*sh->slots));
 	for (i = 0; i < oldcap; i++)
-		if (old[i].a != NULL)
-			sh->slots[slot_find(sh, old[i].fp)] = old[i];
+		if (old[i] != 0)
+			sh->slots[slot_find(sh, slot_alert(old[i])->fp)] =
+			    old[i];
 	free(old);
 }
 
@@ -102,16 +128,16 @@ slot_delete(struct shard *sh, size_t i)
 
 	for (;;) {
 		j = (j + 1) & mask;
-		if (sh->slots[j].a == NULL)
+		if (sh->slots[j] == 0)
 			break;
-		k = slot_home(sh, sh->slots[j].fp);
+		k = slot_home(sh, slot_alert(sh->slots[j])->fp);
 		/* Move j back to i unless its home is cyclically in (i, j]. */
 		if ((i <= j) ? (i < k && k <= j) : (i < k || k <= j))
 			continue;
 		sh->slots[i] = sh->slots[j];
 		i = j;
 	}
-	sh->slots[i].a = NULL;
+	sh->slots[i] = 0;
 	sh->n--;
 }
 
@@ -139,7 +165,7 @@ store_free(struct store *s)
 	for (i = 0; i < STORE_SHARDS; i++) {
 		sh = &s->shards[i];
 		for (j = 0; j < sh->cap; j++)
-			alert_unref(sh->slots[j].a);
+			alert_unref(slot_alert(sh->slots[j]));
 		free(sh->slots);
 		pthread_mutex_destroy(&sh->lock);
 	}
@@ -157,42 +183,48 @@ notify_subs(struct store *s, struct alert *a, bool existing)
 		s->subs[i].fn(s->subs[i].arg, a, existing);
 }
 
-/* Under sh->lock; returns the alert that was replaced (to unref). */
-static struct alert *
-shard_put(struct store *s, struct shard *sh, struct alert *a)
+/*
+ * Under sh->lock: stores a (packed, merged with the alert it replaces if
+ * their ranges overlap).  *drop1 and *drop2 get what to unref after the
+ * lock: the replaced alert and what is left of a.
+ */
+static void
+shard_put(struct store *s, struct shard *sh, struct alert *a,
+    struct alert **drop1, struct alert **drop2)
 {
-	struct alert	*old, *merged;
+	struct alert	*old, *res;
 	size_t		 i;
 
-	if (sh->n + 1 > sh->cap * 7 / 10)
+	if (sh->n + 1 > sh->cap * 4 / 5)
 		shard_grow(sh);
 	i = slot_find(sh, a->fp);
-	old = sh->slots[i].a;
+	old = slot_alert(sh->slots[i]);
+	*drop2 = NULL;
 	if (old != NULL && alert_overlaps(old, a)) {
-		merged = alert_merge(old, a);
-		alert_unref(a);
-		a = merged;
-	}
-	sh->slots[i].fp = a->fp;
-	sh->slots[i].a = a;
+		res = alert_merge(old, a);
+		*drop2 = a;
+	} else
+		res = alert_pack(a, old);
+	sh->slots[i] = slot_make(res);
 	if (old == NULL) {
 		sh->n++;
 		atomic_fetch_add_explicit(&s->count, 1, memory_order_relaxed);
 	}
-	notify_subs(s, a, old != NULL);
-	return old;
+	notify_subs(s, res, old != NULL);
+	*drop1 = old;
 }
 
 void
 store_put(struct store *s, struct alert *a)
 {
 	struct shard	*sh = shard_of(s, a->fp);
-	struct alert	*old;
+	struct alert	*drop1, *drop2;
 
 	pthread_mutex_lock(&sh->lock);
-	old = shard_put(s, sh, a);
+	shard_put(s, sh, a, &drop1, &drop2);
 	pthread_mutex_unlock(&sh->lock);
-	alert_unref(old);
+	alert_unref(drop1);
+	alert_unref(drop2);
 }
 
 void
@@ -214,8 +246,8 @@ store_get(struct store *s, uint64_t fp)
 	pthread_mutex_lock(&sh->lock);
 	if (sh->cap > 0) {
 		i = slot_find(sh, fp);
-		if (sh->slots[i].a != NULL)
-			a = alert_ref(sh->slots[i].a);
+		if (sh->slots[i] != 0)
+			a = alert_ref(slot_alert(sh->slots[i]));
 	}
 	pthread_mutex_unlock(&sh->lock);
 	return a;
@@ -245,8 +277,8 @@ store_list(struct store *s, struct alert ***out)
 			v = xreallocarray(v, alloc, sizeof(*v));
 		}
 		for (j = 0; j < sh->cap; j++)
-			if (sh->slots[j].a != NULL)
-				v[n++] = alert_ref(sh->slots[j].a);
+			if (sh->slots[j] != 0)
+				v[n++] = alert_ref(slot_alert(sh->slots[j]));
 		pthread_mutex_unlock(&sh->lock);
 	}
 	if (n > 1)
@@ -303,8 +335,8 @@ store_subscribe(struct store *s, store_put_fn fn, void *arg, bool replay)
 	for (i = 0; replay && i < STORE_SHARDS; i++) {
 		sh = &s->shards[i];
 		for (j = 0; j < sh->cap; j++)
-			if (sh->slots[j].a != NULL)
-				fn(arg, sh->slots[j].a, false);
+			if (sh->slots[j] != 0)
+				fn(arg, slot_alert(sh->slots[j]), false);
 	}
 	unlock_all(s);
 	return id;
@@ -340,21 +372,24 @@ store_on_gc(struct store *s, store_gc_fn fn, void *arg)
 static size_t
 shard_collect(struct shard *sh, ad_time_t now, struct alert ***v)
 {
-	size_t	i, n = 0;
+	struct alert	*a;
+	size_t		 i, n = 0;
 
 	*v = NULL;
-	for (i = 0; i < sh->cap; i++)
-		if (sh->slots[i].a != NULL &&
-		    alert_resolved_at(sh->slots[i].a, now))
+	for (i = 0; i < sh->cap; i++) {
+		a = slot_alert(sh->slots[i]);
+		if (a != NULL && alert_resolved_at(a, now))
 			n++;
+	}
 	if (n == 0)
 		return 0;
 	*v = xreallocarray(NULL, n, sizeof(**v));
 	n = 0;
-	for (i = 0; i < sh->cap; i++)
-		if (sh->slots[i].a != NULL &&
-		    alert_resolved_at(sh->slots[i].a, now))
-			(*v)[n++] = sh->slots[i].a;
+	for (i = 0; i < sh->cap; i++) {
+		a = slot_alert(sh->slots[i]);
+		if (a != NULL && alert_resolved_at(a, now))
+			(*v)[n++] = a;
+	}
 	for (i = 0; i < n; i++)
 		slot_delete(sh, slot_find(sh, (*v)[i]->fp));
 	return n;

@@ -94,12 +94,12 @@ njson_labels(struct buf *b, const struct labels *ls)
 
 	buf_addch(b, '{');
 	/* a label set is sorted by name, bytewise: Go's map key order */
-	for (i = 0; ls != NULL && i < ls->n; i++) {
+	for (i = 0; ls != NULL && i < labels_len(ls); i++) {
 		if (i > 0)
 			buf_addch(b, ',');
-		njson_str(b, ls->v[i].name);
+		njson_str(b, labels_name(ls, i));
 		buf_addch(b, ':');
-		njson_str(b, ls->v[i].value);
+		njson_str(b, labels_value(ls, i));
 	}
 	buf_addch(b, '}');
 }

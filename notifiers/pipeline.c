@@ -153,16 +153,17 @@ pipeline_alert_hash(const struct labels *ls)
 	size_t		 need = 0, off = 0, i, nl, vl;
 	uint64_t	 h;
 
-	for (i = 0; i < ls->n; i++)
-		need += strlen(ls->v[i].name) + strlen(ls->v[i].value) + 2;
+	for (i = 0; i < labels_len(ls); i++)
+		need += strlen(labels_name(ls, i)) +
+		    strlen(labels_value(ls, i)) + 2;
 	if (need > sizeof(stack))
 		b = xmalloc(need);
-	for (i = 0; i < ls->n; i++) {
-		nl = strlen(ls->v[i].name);
-		vl = strlen(ls->v[i].value);
-		memcpy(b + off, ls->v[i].name, nl);
+	for (i = 0; i < labels_len(ls); i++) {
+		nl = strlen(labels_name(ls, i));
+		vl = strlen(labels_value(ls, i));
+		memcpy(b + off, labels_name(ls, i), nl);
 		b[off + nl] = '\xff';
-		memcpy(b + off + nl + 1, ls->v[i].value, vl);
+		memcpy(b + off + nl + 1, labels_value(ls, i), vl);
 		b[off + nl + 1 + vl] = '\xff';
 		off += nl + vl + 2;
 	}
@@ -515,7 +516,7 @@ flush_hashes(const struct notify_flush *f, struct hashes *h)
 	h->resolved = xcalloc(f->n_alerts + 1, sizeof(*h->resolved));
 	h->n_firing = h->n_resolved = 0;
 	for (i = 0; i < f->n_alerts; i++) {
-		v = pipeline_alert_hash(f->alerts[i]->labels);
+		v = pipeline_alert_hash(alert_labels(f->alerts[i]));
 		if (alert_resolved_at(f->alerts[i], f->now))
 			h->resolved[h->n_resolved++] = v;
 		else

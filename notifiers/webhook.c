@@ -80,24 +80,25 @@ webhook_common(struct buf *b, struct alert *const *alerts, size_t n,
 		buf_addch(b, '}');
 		return;
 	}
-	first = annotations ? alerts[0]->annotations : alerts[0]->labels;
-	for (i = 0; i < first->n; i++) {
+	first = annotations ? alert_annotations(alerts[0]) :
+	    alert_labels(alerts[0]);
+	for (i = 0; i < labels_len(first); i++) {
 		for (j = 1; j < n; j++) {
 			const char *v;
 
-			ls = annotations ? alerts[j]->annotations :
-			    alerts[j]->labels;
-			v = labels_get(ls, first->v[i].name);
-			if (v == NULL || strcmp(v, first->v[i].value) != 0)
+			ls = annotations ? alert_annotations(alerts[j]) :
+			    alert_labels(alerts[j]);
+			v = labels_get(ls, labels_name(first, i));
+			if (v == NULL || strcmp(v, labels_value(first, i)) != 0)
 				break;
 		}
 		if (j < n)
 			continue;
 		if (k++ > 0)
 			buf_addch(b, ',');
-		njson_str(b, first->v[i].name);
+		njson_str(b, labels_name(first, i));
 		buf_addch(b, ':');
-		njson_str(b, first->v[i].value);
+		njson_str(b, labels_value(first, i));
 	}
 	buf_addch(b, '}');
 }
@@ -111,16 +112,16 @@ webhook_alert(struct buf *b, const struct alert *a, ad_time_t now)
 	buf_addstr(b, "{\"status\":");
 	buf_addstr(b, resolved ? "\"resolved\"" : "\"firing\"");
 	buf_addstr(b, ",\"labels\":");
-	njson_labels(b, a->labels);
+	njson_labels(b, alert_labels(a));
 	buf_addstr(b, ",\"annotations\":");
-	njson_labels(b, a->annotations);
+	njson_labels(b, alert_annotations(a));
 	buf_addstr(b, ",\"startsAt\":");
 	njson_time(b, a->starts_at);
 	/* types.Alerts: an end not reached yet is not exposed */
 	buf_addstr(b, ",\"endsAt\":");
 	njson_time(b, resolved ? a->ends_at : AD_TIME_ZERO);
 	buf_addstr(b, ",\"generatorURL\":");
-	njson_str(b, a->generator_url);
+	njson_str(b, alert_generator_url(a));
 	buf_addstr(b, ",\"fingerprint\":\"");
 	buf_addstr(b, fp_format(a->fp, fp));
 	buf_addstr(b, "\"}");

@@ -10,6 +10,7 @@
  */
 #include "routing/aggr.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,7 +34,7 @@ struct aggr {
 	struct labels		*labels;
 	uint64_t		 fp;
 	char			*key;
-	struct fpmap		 alerts;	/* fp -> struct alert * */
+	struct fpset		 alerts;	/* by fp: struct alert * */
 	ad_time_t		 next;
 	bool			 has_flushed;
 	bool			 in_flight;
@@ -58,7 +59,7 @@ aggr_new(const struct route *r, struct labels *group_labels, uint64_t fp,
 	buf_init(&b, BUF_NOCAP);
 	route_group_key(r, group_labels, &b);
 	ag->key = buf_detach(&b, NULL);
-	fpmap_init(&ag->alerts);
+	fpset_init(&ag->alerts, offsetof(struct alert, fp));
 	ag->next = now + r->group_wait;
 	ag->heap_idx = SIZE_MAX;
 	return ag;
@@ -71,9 +72,9 @@ aggr_free(struct aggr *ag)
 
 	if (ag == NULL)
 		return;
-	for (i = 0; i < fpmap_cap(&ag->alerts); i++)
-		alert_unref(fpmap_val(&ag->alerts, i));
-	fpmap_release(&ag->alerts);
+	for (i = 0; i < fpset_cap(&ag->alerts); i++)
+		alert_unref(fpset_val(&ag->alerts, i));
+	fpset_release(&ag->alerts);
 	labels_unref(ag->labels);
 	free(ag->key);
 	free(ag->sent);
@@ -107,13 +108,13 @@ aggr_key(const struct aggr *ag)
 size_t
 aggr_len(const struct aggr *ag)
 {
-	return fpmap_len(&ag->alerts);
+	return fpset_len(&ag->alerts);
 }
 
 bool
 aggr_empty(const struct aggr *ag)
 {
-	return fpmap_len(&ag->alerts) == 0;
+	return fpset_len(&ag->alerts) == 0;
 }
 
 bool
@@ -148,7 +149,7 @@ aggr_insert(struct aggr *ag, struct alert *a, ad_time_t now)
 {
 	struct alert	*old;
 
-	old = fpmap_put(&ag->alerts, a->fp, alert_ref(a));
+	old = fpset_put(&ag->alerts, alert_ref(a));
 	alert_unref(old);
 	/* aggrGroup.insert: StartsAt.Add(GroupWait).Before(time.Now()) */
 	if (!ag->has_flushed && waited(a->starts_at, ag->route->group_wait,
@@ -164,32 +165,32 @@ aggr_alerts(const struct aggr *ag, struct alert **out)
 {
 	size_t	i, n = 0;
 
-	for (i = 0; i < fpmap_cap(&ag->alerts); i++)
-		if (fpmap_val(&ag->alerts, i) != NULL)
-			out[n++] = fpmap_val(&ag->alerts, i);
+	for (i = 0; i < fpset_cap(&ag->alerts); i++)
+		if (fpset_val(&ag->alerts, i) != NULL)
+			out[n++] = fpset_val(&ag->alerts, i);
 	return n;
 }
 
 int
 aggr_labels_cmp(const struct labels *a, const struct labels *b)
 {
-	uint32_t	i = 0, j = 0;
+	uint32_t	i = 0, j = 0, na = labels_len(a), nb = labels_len(b);
 	int		c;
 
-	if (a->n != b->n)
-		return a->n < b->n ? -1 : 1;
+	if (na != nb)
+		return na < nb ? -1 : 1;
 	/*
 	 * Before() walks the sorted union of both sets' names: the first
 	 * name on which they differ decides, and the set that lacks it
 	 * sorts first.
 	 */
-	while (i < a->n && j < b->n) {
-		c = strcmp(a->v[i].name, b->v[j].name);
+	while (i < na && j < nb) {
+		c = strcmp(labels_name(a, i), labels_name(b, j));
 		if (c < 0)
 			return 1;
 		if (c > 0)
 			return -1;
-		c = strcmp(a->v[i].value, b->v[j].value);
+		c = strcmp(labels_value(a, i), labels_value(b, j));
 		if (c != 0)
 			return c < 0 ? -1 : 1;
 		i++;
@@ -225,11 +226,11 @@ aggr_alert_cmp(const struct alert *a, const struct alert *b)
 {
 	const char	*ka[2], *kb[2];
 
-	ka[0] = labels_get(a->labels, "job");
-	ka[1] = labels_get(a->labels, "instance");
-	kb[0] = labels_get(b->labels, "job");
-	kb[1] = labels_get(b->labels, "instance");
-	return alert_cmp_keys(ka, a->labels, kb, b->labels);
+	ka[0] = labels_get(alert_labels(a), "job");
+	ka[1] = labels_get(alert_labels(a), "instance");
+	kb[0] = labels_get(alert_labels(b), "job");
+	kb[1] = labels_get(alert_labels(b), "instance");
+	return alert_cmp_keys(ka, alert_labels(a), kb, alert_labels(b));
 }
 
 /* An alert with its sort keys looked up once. */
@@ -243,7 +244,8 @@ sort_item_cmp(const void *x, const void *y)
 {
 	const struct sort_item *a = x, *b = y;
 
-	return alert_cmp_keys(a->k, a->a->labels, b->k, b->a->labels);
+	return alert_cmp_keys(a->k, alert_labels(a->a), b->k,
+	    alert_labels(b->a));
 }
 
 static void
@@ -257,8 +259,8 @@ sort_alerts(struct alert **v, size_t n)
 	it = xcalloc(n, sizeof(*it));
 	for (i = 0; i < n; i++) {
 		it[i].a = v[i];
-		it[i].k[0] = labels_get(v[i]->labels, "job");
-		it[i].k[1] = labels_get(v[i]->labels, "instance");
+		it[i].k[0] = labels_get(alert_labels(v[i]), "job");
+		it[i].k[1] = labels_get(alert_labels(v[i]), "instance");
 	}
 	qsort(it, n, sizeof(*it), sort_item_cmp);
 	for (i = 0; i < n; i++)
@@ -270,11 +272,14 @@ sort_alerts(struct alert **v, size_t n)
 static struct alert *
 flush_copy(struct alert *a, ad_time_t now)
 {
+	struct alert	*c;
+
 	if (alert_resolved_at(a, now))
 		return alert_ref(a);
-	return alert_new(labels_ref(a->labels), labels_ref(a->annotations),
-	    a->generator_url, a->starts_at, AD_TIME_ZERO, a->updated_at,
-	    a->timeout);
+	c = alert_copy(a);
+	c->ends_at = AD_TIME_ZERO;
+	c->ends_off = 0;
+	return c;
 }
 
 static struct notify_flush *
@@ -286,7 +291,7 @@ aggr_build_flush(struct aggr *ag, ad_time_t flush_now, ad_time_t now)
 	ad_dur_t		 timeout;
 
 	f = xcalloc(1, sizeof(*f));
-	n = fpmap_len(&ag->alerts);
+	n = fpset_len(&ag->alerts);
 	f->alerts = xcalloc(n, sizeof(*f->alerts));
 	n = aggr_alerts(ag, f->alerts);
 	sort_alerts(f->alerts, n);
@@ -348,10 +353,10 @@ aggr_flush_done(struct aggr *ag, bool ok)
 	for (i = 0; ok && i < ag->n_sent; i++) {
 		if (!ag->sent[i].resolved)
 			continue;
-		cur = fpmap_get(&ag->alerts, ag->sent[i].fp);
+		cur = fpset_get(&ag->alerts, ag->sent[i].fp);
 		if (cur == NULL || cur->updated_at != ag->sent[i].updated_at)
 			continue;
-		fpmap_del(&ag->alerts, ag->sent[i].fp);
+		fpset_del(&ag->alerts, ag->sent[i].fp);
 		alert_unref(cur);
 	}
 	ag->n_sent = 0;

@@ -71,7 +71,7 @@ struct dispatch {
 	size_t			  work_alloc;
 	struct notify_flush	**out;		/* flushes to submit */
 	size_t			  n_out, out_alloc;
-	ad_dur_t		  min_wait;	/* least group_wait of the tree */
+	ad_dur_t		  min_wait;	/* least group_wait */
 	bool			  busy;		/* the last step had input */
 	/* Counters: written by the dispatcher thread, read by anyone. */
 	atomic_uint_fast64_t	  n_alerts, n_flushes, n_failed, proc_ns;
@@ -196,7 +196,7 @@ flush_done_cb(void *arg, bool ok)
 static void
 alert_str(const struct alert *a, ad_time_t now, struct buf *b)
 {
-	const char	*name = labels_get(a->labels, "alertname");
+	const char	*name = labels_get(alert_labels(a), "alertname");
 	char		 fp[FP_STR_MAX];
 
 	buf_addf(b, "%s[%.7s][%s]", name != NULL ? name : "",
@@ -267,14 +267,14 @@ route_alert(struct dispatch *d, struct alert *a, ad_time_t now)
 
 	if (log_enabled(LOG_DEBUG))
 		log_received(a, now);
-	n = route_match(d->tree, a->labels, d->matched);
+	n = route_match(d->tree, alert_labels(a), d->matched);
 	for (i = 0; i < n; i++) {
 		r = d->matched[i];
-		fp = route_group_fp(r, a->labels);
+		fp = route_group_fp(r, alert_labels(a));
 		ag = fpmap_get(&d->groups[r->idx], fp);
 		if (ag == NULL) {
-			ag = aggr_new(r, route_group_labels(r, a->labels), fp,
-			    now);
+			ag = aggr_new(r, route_group_labels(r,
+			    alert_labels(a)), fp, now);
 			fpmap_put(&d->groups[r->idx], fp, ag);
 			d->n_groups++;
 			aggr_insert(ag, a, now);

@@ -53,4 +53,42 @@ fpmap_val(const struct fpmap *m, size_t i)
 	return m->s[i].val;
 }
 
+/*
+ * fpset: a set of objects keyed by a 64-bit fingerprint that each object
+ * holds (at key_off bytes from its start): an aggregation group's alerts.
+ * A slot is 8 bytes, the object's address and 16 bits of its key (x86-64
+ * user addresses fit 48 bits), so a set costs a third of an fpmap, and a
+ * probe dereferences only the objects whose tag matches.  Load factor at
+ * most 4/5.  Same rules as fpmap otherwise.
+ */
+struct fpset {
+	uint64_t	*s;		/* 0: free */
+	size_t		 cap;		/* 0 or a power of two */
+	size_t		 n;
+	size_t		 key_off;
+};
+
+void	 fpset_init(struct fpset *m, size_t key_off);
+void	 fpset_release(struct fpset *m);	/* the objects are not freed */
+void	*fpset_get(const struct fpset *m, uint64_t key);
+/* Adds val (not NULL), replacing the object of the same key: returned. */
+void	*fpset_put(struct fpset *m, void *val);
+/* Removes the object of key; returns it or NULL. */
+void	*fpset_del(struct fpset *m, uint64_t key);
+static inline size_t
+fpset_len(const struct fpset *m)
+{
+	return m->n;
+}
+static inline size_t
+fpset_cap(const struct fpset *m)
+{
+	return m->cap;
+}
+static inline void *
+fpset_val(const struct fpset *m, size_t i)
+{
+	return (void *)(uintptr_t)(m->s[i] & ((UINT64_C(1) << 48) - 1));
+}
+
 #endif

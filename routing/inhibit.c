@@ -192,8 +192,8 @@ rule_put(struct inhibit_rule *r, struct alert *a)
 	}
 	e = xcalloc(1, sizeof(*e));
 	e->a = alert_ref(a);
-	e->eqh = eq_hash(r, a->labels);
-	e->both = ms_match(&r->cr->target, a->labels);
+	e->eqh = eq_hash(r, alert_labels(a));
+	e->both = ms_match(&r->cr->target, alert_labels(a));
 	head = fpmap_get(&r->by_eq, e->eqh);
 	e->next = head;
 	if (head != NULL)
@@ -213,7 +213,7 @@ inhibit_put(struct inhibit *ih, struct alert *a)
 		return;
 	hit = xcalloc(ih->n, sizeof(*hit));
 	for (i = 0; i < ih->n; i++) {
-		hit[i] = ms_match(&ih->rules[i].cr->source, a->labels);
+		hit[i] = ms_match(&ih->rules[i].cr->source, alert_labels(a));
 		any = any || hit[i];
 	}
 	if (any) {
@@ -240,7 +240,7 @@ rule_has_equal(const struct inhibit_rule *r, const struct labels *ls,
 	for (; e != NULL; e = e->next) {
 		if (alert_resolved_at(e->a, now))
 			continue;
-		if (!eq_values(r, e->a->labels, ls))
+		if (!eq_values(r, alert_labels(e->a), ls))
 			continue;
 		if (exclude_two_sided && e->both)
 			continue;
@@ -277,7 +277,7 @@ inhibit_mutes(struct inhibit *ih, const struct labels *ls, ad_time_t now,
 bool
 inhibit_muter(void *arg, const struct alert *a, ad_time_t now)
 {
-	return inhibit_mutes(arg, a->labels, now, NULL);
+	return inhibit_mutes(arg, alert_labels(a), now, NULL);
 }
 
 static void

@@ -277,13 +277,13 @@ route_group_labels(const struct route *r, struct labels *ls)
 }
 
 static uint64_t
-fp_add_pair(uint64_t h, const struct label *l)
+fp_add_pair(uint64_t h, const char *name, const char *value)
 {
 	static const unsigned char sep = 0xff;
 
-	h = fnv1a64_add(h, l->name, strlen(l->name));
+	h = fnv1a64_add(h, name, strlen(name));
 	h = fnv1a64_add(h, &sep, 1);
-	h = fnv1a64_add(h, l->value, strlen(l->value));
+	h = fnv1a64_add(h, value, strlen(value));
 	return fnv1a64_add(h, &sep, 1);
 }
 
@@ -298,10 +298,11 @@ route_group_fp(const struct route *r, const struct labels *ls)
 	if (r->group_by_all)
 		return labels_fingerprint(ls);
 	/* Both are sorted by name: walk them together. */
-	while (i < ls->n && j < r->n_group_by) {
-		c = strcmp(ls->v[i].name, r->group_by[j]);
+	while (i < labels_len(ls) && j < r->n_group_by) {
+		c = strcmp(labels_name(ls, i), r->group_by[j]);
 		if (c == 0)
-			h = fp_add_pair(h, &ls->v[i]);
+			h = fp_add_pair(h, labels_name(ls, i),
+			    labels_value(ls, i));
 		if (c <= 0)
 			i++;
 		if (c >= 0)

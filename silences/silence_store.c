@@ -935,14 +935,15 @@ match_all(struct silence_store *ss, const struct labels *ls, ad_time_t now,
 
 	size_t		 k;
 
-	for (i = 0; i < ls->n; i++) {
-		b = bucket_find(ss, ls->v[i].name, ls->v[i].value, false);
+	for (i = 0; i < labels_len(ls); i++) {
+		b = bucket_find(ss, labels_name(ls, i), labels_value(ls, i),
+		    false);
 		if (b != NULL)
 			match_members(&b->members, ls, now, act, pend);
 		for (k = 1; ss->nprefixed > 0 && k <= PFX &&
-		    ls->v[i].value[k - 1] != '\0'; k++) {
-			b = prefix_bucket(ss, ls->v[i].name, ls->v[i].value, k,
-			    false);
+		    labels_value(ls, i)[k - 1] != '\0'; k++) {
+			b = prefix_bucket(ss, labels_name(ls, i),
+			    labels_value(ls, i), k, false);
 			if (b != NULL)
 				match_members(&b->members, ls, now, act, pend);
 		}

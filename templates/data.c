@@ -73,17 +73,18 @@ dstr(struct tmpl_data *d, const char *s, size_t n)
 static struct tval
 kv_from_labels(struct tmpl_data *d, const struct labels *ls)
 {
-	struct tmap	*m = dalloc(d, sizeof(*m) + sizeof(m->e[0]) * ls->n);
+	struct tmap	*m = dalloc(d, sizeof(*m) +
+			    sizeof(m->e[0]) * labels_len(ls));
 	struct tval	 v = { .t = &tt_kv };
 	uint32_t	 i;
 
-	for (i = 0; i < ls->n; i++) {
-		m->e[i].k.p = ls->v[i].name;
-		m->e[i].k.n = strlen(ls->v[i].name);
-		m->e[i].v = tv_str(&tt_string, ls->v[i].value,
-		    strlen(ls->v[i].value));
+	for (i = 0; i < labels_len(ls); i++) {
+		m->e[i].k.p = labels_name(ls, i);
+		m->e[i].k.n = strlen(labels_name(ls, i));
+		m->e[i].v = tv_str(&tt_string, labels_value(ls, i),
+		    strlen(labels_value(ls, i)));
 	}
-	m->n = tmap_sort(m->e, ls->n);
+	m->n = tmap_sort(m->e, labels_len(ls));
 	v.u.m = m;
 	return v;
 }
@@ -137,13 +138,13 @@ alert_val(struct tmpl_data *d, const struct alert *a, ad_time_t now)
 
 	f[TA_STATUS] = resolved ? tv_str(&tt_string, "resolved", 8) :
 	    tv_str(&tt_string, "firing", 6);
-	f[TA_LABELS] = kv_from_labels(d, a->labels);
-	f[TA_ANNOTATIONS] = kv_from_labels(d, a->annotations);
+	f[TA_LABELS] = kv_from_labels(d, alert_labels(a));
+	f[TA_ANNOTATIONS] = kv_from_labels(d, alert_annotations(a));
 	f[TA_STARTS_AT] = time_val(d, a->starts_at);
 	/* types.Alerts: an end not reached yet is not exposed. */
 	f[TA_ENDS_AT] = time_val(d, resolved ? a->ends_at : AD_TIME_ZERO);
-	f[TA_GENERATOR_URL] = tv_str(&tt_string, a->generator_url,
-	    strlen(a->generator_url));
+	f[TA_GENERATOR_URL] = tv_str(&tt_string, alert_generator_url(a),
+	    strlen(alert_generator_url(a)));
 	fp_format(a->fp, fp);
 	f[TA_FINGERPRINT] = dstr(d, fp, strlen(fp));
 	v.u.fv = f;
@@ -161,14 +162,17 @@ common_kv(struct tmpl_data *d, struct alert *const *alerts, size_t n,
 	uint32_t		 i;
 	size_t			 k = 0, j;
 
-	first = annotations ? alerts[0]->annotations : alerts[0]->labels;
-	m = dalloc(d, sizeof(*m) + sizeof(m->e[0]) * first->n);
-	for (i = 0; i < first->n; i++) {
-		const char *name = first->v[i].name, *val = first->v[i].value;
+	first = annotations ? alert_annotations(alerts[0]) :
+	    alert_labels(alerts[0]);
+	m = dalloc(d, sizeof(*m) + sizeof(m->e[0]) * labels_len(first));
+	for (i = 0; i < labels_len(first); i++) {
+		const char *name = labels_name(first, i);
+		const char *val = labels_value(first, i);
 
 		for (j = 1; j < n; j++) {
 			const char *o = labels_get(annotations ?
-			    alerts[j]->annotations : alerts[j]->labels, name);
+			    alert_annotations(alerts[j]) :
+			    alert_labels(alerts[j]), name);
 
 			/* Go compares a missing key as "". */
 			if (strcmp(o != NULL ? o : "", val) != 0)

@@ -144,7 +144,7 @@ START_TEST(firing_alerts_have_zero_ends_at)
 	fl = aggr_tick(f.ag, T0 + S(2));
 	ck_assert_uint_eq(fl->n_alerts, 3);
 	for (i = 0; i < 3; i++) {
-		const char *inst = labels_get(fl->alerts[i]->labels,
+		const char *inst = labels_get(alert_labels(fl->alerts[i]),
 		    "instance");
 
 		if (strcmp(inst, "firing") == 0)
@@ -190,7 +190,8 @@ START_TEST(resolved_alerts_stay_if_updated_or_failed)
 	ck_assert_uint_eq(aggr_len(f.ag), 1);
 	fl = aggr_tick(f.ag, T0 + S(11));
 	ck_assert_uint_eq(fl->n_alerts, 1);
-	ck_assert_str_eq(labels_get(fl->alerts[0]->labels, "instance"), "r2");
+	ck_assert_str_eq(labels_get(alert_labels(fl->alerts[0]), "instance"),
+	    "r2");
 	ck_assert_int_eq(fl->alerts[0]->ends_at, T0 + S(1));
 	aggr_flush_done(f.ag, true);
 	aggr_flush_free(fl);
@@ -279,7 +280,7 @@ START_TEST(sort_orders_match_alertmanager)
 	qsort(ls, n, sizeof(*ls), labels_qcmp);
 	for (i = 0; i < n; i++) {
 		w = json_labels(json_array_get(want, i));
-		ck_assert_msg(labels_equal(as[i]->labels, w),
+		ck_assert_msg(labels_equal(alert_labels(as[i]), w),
 		    "alert_slice position %zu", i);
 		labels_unref(w);
 		w = json_labels(json_array_get(json_object_get(exp,
@@ -311,7 +312,8 @@ START_TEST(flush_is_sorted)
 	for (i = 0; i + 1 < fl->n_alerts; i++)
 		ck_assert_int_lt(aggr_alert_cmp(fl->alerts[i],
 		    fl->alerts[i + 1]), 0);
-	ck_assert_str_eq(labels_get(fl->alerts[0]->labels, "instance"), "a");
+	ck_assert_str_eq(labels_get(alert_labels(fl->alerts[0]), "instance"),
+	    "a");
 	aggr_flush_done(f.ag, true);
 	aggr_flush_free(fl);
 	fx_teardown(&f);

@@ -159,7 +159,7 @@ mute_a(void *arg, const struct alert *a, ad_time_t now,
     struct alert_status *st)
 {
 	(void)now;
-	if (strcmp(labels_get(a->labels, "alertname"), arg) == 0)
+	if (strcmp(labels_get(alert_labels(a), "alertname"), arg) == 0)
 		alertd_strs_add(&st->inhibited_by, "0123456789abcdef");
 }
 

@@ -48,8 +48,8 @@ START_TEST(decode_valid)
 
 	ck_assert_int_eq(decode(body, 0, &pa, &err), 0);
 	ck_assert_uint_eq(pa.n, 2);
-	ck_assert_uint_eq(pa.v[0].labels->n, 2);
-	ck_assert_str_eq(pa.v[0].labels->v[0].name, "a");
+	ck_assert_uint_eq(labels_len(pa.v[0].labels), 2);
+	ck_assert_str_eq(labels_name(pa.v[0].labels, 0), "a");
 	ck_assert_str_eq(labels_get(pa.v[0].annotations, "s"), "x");
 	ck_assert_str_eq(pa.v[0].generator_url, "http://g/");
 	ck_assert_int_eq(pa.v[0].starts_at,
@@ -76,7 +76,7 @@ START_TEST(decode_go_quirks)
 	    "\"annotations\":{\"x\":\"1\"},\"annotations\":null}] trailing",
 	    0, &pa, &err), 0);
 	ck_assert_uint_eq(pa.n, 1);
-	ck_assert_uint_eq(pa.v[0].labels->n, 2);
+	ck_assert_uint_eq(labels_len(pa.v[0].labels), 2);
 	ck_assert_str_eq(labels_get(pa.v[0].labels, "b"),
 	    "\xef\xbf\xbd\xf0\x9f\x98\x80\xef\xbf\xbd");
 	ck_assert_int_eq(pa.v[0].starts_at, 0);

@@ -65,7 +65,8 @@ fake_submit(void *arg, struct notify_flush *f)
 	for (i = 0; i < f->n_alerts; i++) {
 		if (i > 0)
 			buf_addch(&b, ',');
-		buf_addstr(&b, labels_get(f->alerts[i]->labels, "alertname"));
+		buf_addstr(&b, labels_get(alert_labels(f->alerts[i]),
+		    "alertname"));
 		if (f->alerts[i]->ends_at != AD_TIME_ZERO)
 			buf_addstr(&b, "(resolved)");
 	}
@@ -397,7 +398,7 @@ START_TEST(groups_view)
 	for (i = 0; i < n; i++) {
 		ck_assert_uint_eq(v[i].n_alerts, 1);
 		ck_assert_str_eq(labels_get(v[i].labels, "alertname"),
-		    labels_get(v[i].alerts[0]->labels, "alertname"));
+		    labels_get(alert_labels(v[i].alerts[0]), "alertname"));
 		total += strcmp(v[i].receiver, "recv") == 0;
 	}
 	ck_assert_uint_eq(total, 2);

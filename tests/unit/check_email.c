@@ -307,9 +307,9 @@ group_labels(struct alert *a)
 	struct labels		*ls;
 
 	labels_builder_init(&lb);
-	labels_builder_adds(&lb, "alertname", labels_get(a->labels,
+	labels_builder_adds(&lb, "alertname", labels_get(alert_labels(a),
 	    "alertname"));
-	labels_builder_adds(&lb, "job", labels_get(a->labels, "job"));
+	labels_builder_adds(&lb, "job", labels_get(alert_labels(a), "job"));
 	ls = labels_builder_finish(&lb);
 	labels_builder_release(&lb);
 	return ls;

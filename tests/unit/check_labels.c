@@ -54,8 +54,8 @@ START_TEST(builder_sorts_and_last_wins)
 	struct labels	*ls;
 
 	ls = mk((const char *[]){ "b", "1", "a", "2", "b", "3", NULL });
-	ck_assert_uint_eq(ls->n, 2);
-	ck_assert_str_eq(ls->v[0].name, "a");
+	ck_assert_uint_eq(labels_len(ls), 2);
+	ck_assert_str_eq(labels_name(ls, 0), "a");
 	ck_assert_str_eq(labels_get(ls, "b"), "3");
 	ck_assert_ptr_null(labels_get(ls, "c"));
 	labels_unref(ls);
@@ -102,13 +102,13 @@ START_TEST(drop_empty_and_filters)
 
 	ls = mk((const char *[]){ "a", "1", "e", "", "z", "2", NULL });
 	ls = labels_drop_empty(ls);
-	ck_assert_uint_eq(ls->n, 2);
+	ck_assert_uint_eq(labels_len(ls), 2);
 	only = labels_only(ls, names, 1);
-	ck_assert_uint_eq(only->n, 1);
-	ck_assert_str_eq(only->v[0].value, "1");
+	ck_assert_uint_eq(labels_len(only), 1);
+	ck_assert_str_eq(labels_value(only, 0), "1");
 	labels_unref(only);
 	only = labels_without(ls, names, 1);
-	ck_assert_str_eq(only->v[0].name, "z");
+	ck_assert_str_eq(labels_name(only, 0), "z");
 	labels_unref(only);
 	labels_unref(ls);
 }

@@ -139,9 +139,10 @@ render(const struct config *cfg, size_t integ, struct alert **alerts,
 	char				*body, *ct;
 
 	labels_builder_init(&lb);
-	labels_builder_adds(&lb, "alertname", labels_get(alerts[0]->labels,
-	    "alertname"));
-	labels_builder_adds(&lb, "job", labels_get(alerts[0]->labels, "job"));
+	labels_builder_adds(&lb, "alertname",
+	    labels_get(alert_labels(alerts[0]), "alertname"));
+	labels_builder_adds(&lb, "job",
+	    labels_get(alert_labels(alerts[0]), "job"));
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.cfg = cfg;
 	ctx.receiver = r->name;
@@ -244,14 +245,14 @@ START_TEST(alert_hashes_match_alertmanager)
 	n = load_alerts(WDIR "/alerts1.json", "Disk<Full>", ad_now(), alerts);
 	ck_assert_uint_eq(n, 5);
 	for (i = 0; i < n; i++) {
-		h[i] = pipeline_alert_hash(alerts[i]->labels);
+		h[i] = pipeline_alert_hash(alert_labels(alerts[i]));
 		alert_unref(alerts[i]);
 	}
 	qsort(h, n, sizeof(*h), u64_cmp);
 	for (i = 0; i < n; i++)
 		ck_assert(h[i] == disk[i]);
 	n = load_alerts(WDIR "/alerts1.json", "Other", ad_now(), alerts);
-	ck_assert(pipeline_alert_hash(alerts[0]->labels) ==
+	ck_assert(pipeline_alert_hash(alert_labels(alerts[0])) ==
 	    2816118949978688681ULL);
 	alert_unref(alerts[0]);
 }

@@ -500,7 +500,7 @@ silence_odd(void *arg, const struct alert *a, ad_time_t now)
 {
 	(void)arg;
 	(void)now;
-	return atoi(labels_get(a->labels, "i")) % 2 == 1;
+	return atoi(labels_get(alert_labels(a), "i")) % 2 == 1;
 }
 
 static bool

@@ -176,9 +176,10 @@ send_group(const struct config *cfg, const char *receiver,
 	ci = &r->integrations[0];
 	ck_assert_str_eq(ci->type->name, "slack");
 	labels_builder_init(&lb);
-	labels_builder_adds(&lb, "alertname", labels_get(alerts[0]->labels,
-	    "alertname"));
-	labels_builder_adds(&lb, "job", labels_get(alerts[0]->labels, "job"));
+	labels_builder_adds(&lb, "alertname",
+	    labels_get(alert_labels(alerts[0]), "alertname"));
+	labels_builder_adds(&lb, "job",
+	    labels_get(alert_labels(alerts[0]), "job"));
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.cfg = cfg;
 	ctx.tmpl = cfg->tmpl;

@@ -42,14 +42,20 @@ START_TEST(put_get_replace)
 	store_put(s, a);
 	ck_assert_uint_eq(store_count(s), 1);
 	got = store_get(s, fp);
-	ck_assert_ptr_eq(got, a);
+	/* The store keeps a packed copy: the same alert, not the object. */
+	ck_assert_ptr_nonnull(got);
+	ck_assert_uint_eq(got->fp, fp);
+	ck_assert(got->owner.flags & ALERT_PACKED);
+	ck_assert_str_eq(labels_get(alert_labels(got), "alertname"), "x");
+	ck_assert_str_eq(labels_get(alert_annotations(got), "v"), "1");
+	ck_assert_int_eq(got->ends_at, T(100));
 	alert_unref(got);
 	ck_assert_ptr_null(store_get(s, fp + 1));
 	/* Not overlapping (starts after the old one ended): replaces. */
 	store_put(s, mk("x", "2", T(200), T(300), T(200), false));
 	got = store_get(s, fp);
 	ck_assert_int_eq(got->starts_at, T(200));
-	ck_assert_str_eq(labels_get(got->annotations, "v"), "2");
+	ck_assert_str_eq(labels_get(alert_annotations(got), "v"), "2");
 	alert_unref(got);
 	ck_assert_uint_eq(store_count(s), 1);
 	store_free(s);
@@ -71,7 +77,7 @@ START_TEST(merge_overlap)
 	store_put(s, got);		/* takes got */
 	got = store_get(s, fp);
 	ck_assert_int_eq(got->starts_at, T(0));
-	ck_assert_str_eq(labels_get(got->annotations, "v"), "2");
+	ck_assert_str_eq(labels_get(alert_annotations(got), "v"), "2");
 	/* Timeout end of the older alert does not override. */
 	ck_assert_int_eq(got->ends_at, far - AD_SEC);
 	alert_unref(got);
