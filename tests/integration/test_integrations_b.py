@@ -230,3 +230,64 @@ def test_telegram_token_not_logged(daemon, sink):
     log = ad.log()
     assert 'telebot: Post \\"<redacted>\\"' in log, log
     assert 'secret-token' not in log
+
+
+# ----------------------------------------------------------------- msteams
+# MS Teams arrived in Alertmanager 0.26: alertd only.  The expectations are
+# Alertmanager 0.27's notifier's (recorded in tests/data/integrations/
+# msteams with that notifier built into 0.25).
+
+TEAMS = """  msteams_configs:
+  - webhook_url: '%s/teams/webhookb2/secret-part'
+%s"""
+
+
+@alertd_only
+def test_msteams_request(daemon, sink):
+    ad = daemon(config(TEAMS % (sink.url, '')))
+    ad.post_alerts([ALERT])
+    req = sink.wait_for(1)[0]
+    assert req['path'] == '/teams/webhookb2/secret-part'
+    assert req['headers']['content-type'] == 'application/json'
+    assert req['headers']['user-agent'] == 'Alertmanager/0.25.0'
+    subject = '[FIRING:1] A<b> (i&1)'
+    text = ('\n\n# Alerts Firing:\n\nLabels:\n  - alertname = A<b>\n'
+            '  - instance = i&1\n\nAnnotations:\n  - summary = sum "x"\n\n'
+            'Source: http://g/?a=1&b=2\n\n\n\n\n')
+    msg = json.loads(req['body'])
+    assert list(msg) == ['@context', 'type', 'title', 'summary', 'text',
+                         'themeColor']
+    assert msg == {'@context': 'http://schema.org/extensions',
+                   'type': 'MessageCard', 'title': subject,
+                   'summary': subject, 'text': text,
+                   'themeColor': '8C1A1A'}
+    assert b'A\\u003cb\\u003e' in req['body']
+    assert req['body'].endswith(b'}\n')
+
+
+@alertd_only
+def test_msteams_resolved_and_status_codes(daemon):
+    """4xx: not retried; 5xx: retried; resolved: green."""
+    s = ApiSink(script=[(400, b'Summary or Text is required.', None),
+                        (503, b'', None)])
+    try:
+        ad = daemon(config(TEAMS % (s.url, ''), group_interval='3s'))
+        ad.post_alerts([ALERT])
+        first = s.wait_for(1)[0]
+        assert first['status'] == 400
+        time.sleep(1.5)
+        assert s.count() == 1
+        log = ad.log()
+        assert 'Summary or Text is required.' in log
+        assert 'secret-part' not in log
+        # the next group_interval tick: 503, then retried: 200
+        reqs = s.wait_for(3, timeout=8)
+        assert [r['status'] for r in reqs] == [400, 503, 200]
+        resolved = dict(ALERT, endsAt='2020-01-01T01:00:00Z')
+        ad.post_alerts([resolved])
+        last = s.wait_for(4, timeout=8)[3]
+        msg = json.loads(last['body'])
+        assert msg['themeColor'] == '2DC72D'
+        assert msg['title'].startswith('[RESOLVED] ')
+    finally:
+        s.close()

@@ -49,11 +49,22 @@ i2_config(const char *yml)
 		buf_release(&b);
 	}
 	buf_init(&b, BUF_NOCAP);
-	for (p = raw; (q = strstr(p, "SINKPORT")) != NULL; p = q + 8) {
-		buf_add(&b, p, (size_t)(q - p));
-		buf_addstr(&b, "9999");
+	for (p = raw; *p != '\0'; p = q) {
+		q = strchr(p, '\n');
+		q = q != NULL ? q + 1 : p + strlen(p);
+		/* lines for the recording Alertmanager only */
+		if (memmem(p, (size_t)(q - p), "HEREDIR", 7) != NULL)
+			continue;
+		for (; p < q; p++) {
+			if ((size_t)(q - p) >= 8 && memcmp(p, "SINKPORT", 8) ==
+			    0) {
+				buf_addstr(&b, "9999");
+				p += 7;
+			} else {
+				buf_addch(&b, *p);
+			}
+		}
 	}
-	buf_addstr(&b, p);
 	free(raw);
 	/* the daemon's options, but senders landing one by one */
 	opts.require_senders = false;

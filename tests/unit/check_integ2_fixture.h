@@ -20,9 +20,10 @@ struct notify_resp;
 #define I2DIR	"tests/data/integrations"
 #define I2_RECEIVER	"team-x.chat"
 
-/* A config text with SINKPORT replaced by 9999 (yml is a file under I2DIR
- * or, when it holds a newline, the text itself).  Fails the test on
- * error. */
+/* A config text with SINKPORT replaced by 9999 and the lines naming
+ * HEREDIR (for the recording Alertmanager only) dropped; yml is a file
+ * under I2DIR or, when it holds a newline, the text itself.  Fails the
+ * test on error. */
 struct config	*i2_config(const char *yml);
 
 /*
