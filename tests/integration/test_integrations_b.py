@@ -291,3 +291,58 @@ def test_msteams_resolved_and_status_codes(daemon):
         assert msg['title'].startswith('[RESOLVED] ')
     finally:
         s.close()
+
+
+# ----------------------------------------------------------------- discord
+
+DISCORD = """  discord_configs:
+  - webhook_url: '%s/discord/api/webhooks/1/secret-part'
+%s"""
+
+
+def test_discord_request_and_resolved(daemon, sink):
+    ad = daemon(config(DISCORD % (sink.url, '')))
+    ad.post_alerts([ALERT])
+    req = sink.wait_for(1)[0]
+    assert req['path'] == '/discord/api/webhooks/1/secret-part'
+    assert req['headers']['content-type'] == 'application/json'
+    assert req['headers']['user-agent'] == 'Alertmanager/0.25.0'
+    desc = '\n\nAlerts Firing:\n' + TEXT_LIST + '\n\n\n'
+    want = {'content': '', 'embeds': [{
+        'title': '[FIRING:1] A<b> (i&1)', 'description': desc,
+        'color': 0x992D22}]}
+    assert json.loads(req['body']) == want
+    assert req['body'] == (json.dumps(want, separators=(',', ':'))
+                           .replace('<', '\\u003c').replace('>', '\\u003e')
+                           .replace('&', '\\u0026') + '\n').encode()
+    ad.post_alerts([dict(ALERT, endsAt='2020-01-01T01:00:00Z')])
+    req = sink.wait_for(2, timeout=8)[1]
+    msg = json.loads(req['body'])
+    assert msg['embeds'][0]['color'] == 0x2ECC71
+    assert msg['embeds'][0]['title'] == '[RESOLVED] A<b> (i&1)'
+
+
+def test_discord_4xx_not_retried(daemon):
+    s = ApiSink(script=[(400, b'{"embeds": ["0"]}', 'application/json')])
+    try:
+        ad = daemon(config(DISCORD % (s.url, ''), group_interval='10s'))
+        ad.post_alerts([ALERT])
+        assert s.wait_for(1)[0]['status'] == 400
+        time.sleep(2.5)
+        assert s.count() == 1
+        assert 'unexpected status code 400' in ad.log()
+    finally:
+        s.close()
+
+
+@alertd_only
+def test_discord_long_title_cut(daemon, sink):
+    """Alertmanager 0.27+ cuts the title to 256 runes (0.25 sent it whole,
+    which Discord refuses)."""
+    long = dict(ALERT, labels={'alertname': 'x' * 300})
+    ad = daemon(config(DISCORD % (sink.url, '')))
+    ad.post_alerts([long])
+    msg = json.loads(sink.wait_for(1)[0]['body'])
+    title = msg['embeds'][0]['title']
+    assert len(title) == 256 and title.endswith('\u2026')
+    assert title.startswith('[FIRING:1] xxx')
