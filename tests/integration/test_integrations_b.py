@@ -346,3 +346,48 @@ def test_discord_long_title_cut(daemon, sink):
     title = msg['embeds'][0]['title']
     assert len(title) == 256 and title.endswith('\u2026')
     assert title.startswith('[FIRING:1] xxx')
+
+
+# ------------------------------------------------------------------- webex
+
+WEBEX = """  webex_configs:
+  - api_url: '%s/webex/v1/messages'
+    room_id: 'Y2lzY29zcGFyazovL3VzL1JPT00v'
+    http_config:
+      authorization:
+        credentials: 'webex-secret'
+%s"""
+
+
+def test_webex_request(daemon, sink):
+    ad = daemon(config(WEBEX % (sink.url, '')))
+    ad.post_alerts([ALERT])
+    req = sink.wait_for(1)[0]
+    assert req['path'] == '/webex/v1/messages'
+    assert req['headers']['authorization'] == 'Bearer webex-secret'
+    assert req['headers']['content-type'] == 'application/json'
+    assert req['headers']['user-agent'] == 'Alertmanager/0.25.0'
+    md = 'sum "x"\n\nAlerts Firing:\n' + TEXT_LIST + '\n\n\n'
+    want = {'markdown': md, 'roomId': 'Y2lzY29zcGFyazovL3VzL1JPT00v'}
+    assert json.loads(req['body']) == want
+    assert req['body'] == (json.dumps(want, separators=(',', ':'))
+                           .replace('<', '\\u003c').replace('>', '\\u003e')
+                           .replace('&', '\\u0026') + '\n').encode()
+
+
+def test_webex_retry_then_fail(daemon):
+    """500: retried; then 401: given up, not retried."""
+    s = ApiSink(script=[(500, b'', None), (401, b'{"message":"no"}',
+                                           'application/json')])
+    try:
+        ad = daemon(config(WEBEX % (s.url, ''), group_interval='10s'))
+        ad.post_alerts([ALERT])
+        reqs = s.wait_for(2, timeout=8)
+        assert [r['status'] for r in reqs] == [500, 401]
+        time.sleep(2.5)
+        assert s.count() == 2
+        log = ad.log()
+        assert 'unexpected status code 401' in log
+        assert 'webex-secret' not in log
+    finally:
+        s.close()
