@@ -391,3 +391,114 @@ def test_webex_retry_then_fail(daemon):
         assert 'webex-secret' not in log
     finally:
         s.close()
+
+
+# --------------------------------------------------------------------- sns
+
+SNS = """  sns_configs:
+  - api_url: '%s/sns'
+    sigv4:
+      region: 'eu-west-1'
+      access_key: 'AKIDTEST'
+      secret_key: 'sns-secret-key'
+%s"""
+
+
+def sigv4_check(req, secret, service='sns'):
+    """Verifies an AWS SigV4 Authorization header, independently of the
+    daemon's signer (AWS's documented algorithm, Python's hashlib)."""
+    auth = req['headers']['authorization']
+    assert auth.startswith('AWS4-HMAC-SHA256 Credential=')
+    parts = dict(p.split('=', 1) for p in
+                 auth[len('AWS4-HMAC-SHA256 '):].split(', '))
+    access, date, region, svc, term = parts['Credential'].split('/')
+    assert svc == service and term == 'aws4_request'
+    names = parts['SignedHeaders'].split(';')
+    amz_date = req['headers']['x-amz-date']
+    assert amz_date[:8] == date
+    canon_headers = ''.join('%s:%s\n' % (n, ' '.join(
+        req['headers'][n].split())) for n in names)
+    path, _, query = req['path'].partition('?')
+    canon = '\n'.join(['POST', urllib.parse.quote(path, safe='/~'),
+                       query, canon_headers, ';'.join(names),
+                       hashlib.sha256(req['body']).hexdigest()])
+    scope = '%s/%s/%s/aws4_request' % (date, region, svc)
+    sts = '\n'.join(['AWS4-HMAC-SHA256', amz_date, scope,
+                     hashlib.sha256(canon.encode()).hexdigest()])
+    key = ('AWS4' + secret).encode()
+    for part in (date, region, svc, 'aws4_request'):
+        key = hmac.new(key, part.encode(), hashlib.sha256).digest()
+    want = hmac.new(key, sts.encode(), hashlib.sha256).hexdigest()
+    assert parts['Signature'] == want, (canon, sts)
+    return access, region, names
+
+
+def test_sns_publish(daemon, sink):
+    extra = ("    topic_arn: 'arn:aws:sns:eu-west-1:123456789012:alerts'\n"
+             "    attributes: {team: '{{ .CommonLabels.alertname }}'}\n")
+    ad = daemon(config(SNS % (sink.url, extra)))
+    ad.post_alerts([ALERT])
+    req = sink.wait_for(1)[0]
+    assert req['path'] == '/sns/'
+    h = req['headers']
+    assert h['content-type'] == ('application/x-www-form-urlencoded; '
+                                 'charset=utf-8')
+    assert h['user-agent'].startswith('aws-sdk-go/')
+    access, region, names = sigv4_check(req, 'sns-secret-key')
+    assert (access, region) == ('AKIDTEST', 'eu-west-1')
+    assert names == ['content-length', 'content-type', 'host',
+                     'x-amz-date']
+    form = urllib.parse.parse_qsl(req['body'].decode(),
+                                  keep_blank_values=True)
+    keys = [k for k, _ in form]
+    assert keys == sorted(keys)
+    msg = ('sum "x"\n\nAlerts Firing:\n' + TEXT_LIST + '\n\n\n')
+    assert dict(form) == {
+        'Action': 'Publish', 'Message': msg,
+        'MessageAttributes.entry.1.Name': 'team',
+        'MessageAttributes.entry.1.Value.DataType': 'String',
+        'MessageAttributes.entry.1.Value.StringValue': 'A<b>',
+        'Subject': '[FIRING:1] A<b> (i&1)',
+        'TopicArn': 'arn:aws:sns:eu-west-1:123456789012:alerts',
+        'Version': '2010-03-31'}
+    time.sleep(2.5)
+    assert sink.count() == 1
+
+
+def test_sns_sms_cut_and_errors(daemon):
+    """An SMS is cut to 1600 bytes with a "truncated" attribute; a 400
+    is given up, a 5xx retried."""
+    err = (b'<ErrorResponse><Error><Type>Sender</Type><Code>'
+           b'InvalidParameter</Code><Message>Invalid parameter: '
+           b'PhoneNumber</Message></Error></ErrorResponse>')
+    s = ApiSink(script=[(500, b'', 'text/xml'), (400, err, 'text/xml')])
+    try:
+        extra = ("    phone_number: '+15555550100'\n"
+                 "    message: '{{ range .Alerts }}%s{{ end }}'\n" %
+                 ('\u00e9' * 1000))
+        ad = daemon(config(SNS % (s.url, extra), group_interval='10s'))
+        ad.post_alerts([ALERT])
+        reqs = s.wait_for(2, timeout=10)
+        assert [r['status'] for r in reqs[:2]] == [500, 400]
+        time.sleep(2)
+        log = ad.log()
+        assert 'Invalid parameter: PhoneNumber' in log
+        assert 'sns-secret-key' not in log
+        sigv4_check(reqs[0], 'sns-secret-key')
+        form = urllib.parse.parse_qs(reqs[0]['body'].decode(),
+                                     keep_blank_values=True,
+                                     encoding='latin-1')
+        # 1600 bytes of two-byte runes: 800 of them, none split
+        assert form['Message'][0].encode('latin-1') == \
+            ('\u00e9' * 800).encode()
+        assert form['MessageAttributes.entry.1.Name'] == ['truncated']
+        assert form['MessageAttributes.entry.1.Value.StringValue'] == \
+            ['true']
+        assert form['PhoneNumber'] == ['+15555550100']
+        # SDK retries (AM's 500 -> several requests) aside, the 400 is
+        # the last one: nothing after it
+        n = s.count()
+        time.sleep(2)
+        assert s.count() == n
+    finally:
+        s.close()

@@ -20,7 +20,8 @@ writes, for each request,
                                                        port: SINKPORT)
   <integration>/<tag>/<segment>_<group>_<phase>.body   the body, raw
 
-where <segment> is the first path segment of the request (one per
+and <integration>/<tag>/sinkport, the sink's port in this run (the Host
+that the SNS signatures cover), where <segment> is the first path segment of the request (one per
 configured entry: tg-html, discord2, sns-fifo, ...), <group> Disk or Long,
 <phase> firing (first push) or resolved (second push).  The sink answers
 as the real APIs do where Alertmanager reads the answer: Telegram's
@@ -204,6 +205,9 @@ def main():
             f.write(head + b'\r\n\r\n')
         with open(os.path.join(out, base + '.body'), 'wb') as f:
             f.write(body)
+        # the port the SigV4 signatures of this run cover (Host)
+        with open(os.path.join(out, 'sinkport'), 'w') as f:
+            f.write('%d\n' % port)
     shutil.rmtree(work)
     print('capture: %d requests' % len(requests))
 
