@@ -107,8 +107,8 @@ static int
 discord_render(const struct discord_conf *c, const struct notify_ctx *ctx,
     struct buf out[DISCORD_NFIELDS], struct ad_err *err)
 {
-	const char		*texts[DISCORD_NFIELDS] = { c->title, c->message,
-				    c->content };
+	const char		*texts[DISCORD_NFIELDS] = { c->title,
+				    c->message, c->content };
 	struct tmpl_data	*d = ntext_data(ctx);
 	struct buf		 tmp;
 	char			 max[16];

@@ -22,7 +22,7 @@
 struct buf;
 
 #define NSIGV4_SHA256_LEN	32
-#define NSIGV4_DATE_LEN		17	/* "20261125T180213Z" and NUL */
+#define NSIGV4_DATE_LEN		17	/* "20261125T180213Z", NUL */
 
 void	nsigv4_sha256(const void *data, size_t len,
 	    unsigned char out[NSIGV4_SHA256_LEN]);
@@ -40,12 +40,12 @@ struct nsigv4_header {
 struct nsigv4_req {
 	const char			*method;
 	const char			*path;	/* the URL's, "/..." */
-	const char			*query;	/* canonical; "" for none */
+	const char			*query;	/* canonical, or "" */
 	/* every header to sign but host, sorted by name, x-amz-date (and
 	 * x-amz-security-token) included */
 	const struct nsigv4_header	*headers;
 	size_t				 n_headers;
-	const char			*host;	/* the Host header's value */
+	const char			*host;	/* the Host value */
 	const char			*body;
 	size_t				 body_len;
 };

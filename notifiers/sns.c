@@ -227,7 +227,8 @@ sns_ini_get(const char *text, const char *profile, const char *key)
 			;
 		if (*k == '[') {
 			v = memchr(k, ']', (size_t)(eol - k));
-			in = v != NULL && (size_t)(v - k - 1) == strlen(profile) &&
+			in = v != NULL &&
+			    (size_t)(v - k - 1) == strlen(profile) &&
 			    memcmp(k + 1, profile, strlen(profile)) == 0;
 			continue;
 		}
@@ -287,7 +288,8 @@ sns_creds_file(const struct sns_conf *c, struct sns_creds *cr)
  * aws-sdk-go's session: the sigv4 keys when both are set, else the
  * environment, else the shared credentials file (no EC2/ECS role, no
  * STS AssumeRole: they need requests of their own).  Region: sigv4's,
- * else AWS_REGION, else AWS_DEFAULT_REGION.
+ * else AWS_REGION, else AWS_DEFAULT_REGION.  On failure cr holds
+ * nothing.
  */
 static int
 sns_creds(const struct sns_conf *c, struct sns_creds *cr, struct ad_err *err)
@@ -320,6 +322,7 @@ sns_creds(const struct sns_conf *c, struct sns_creds *cr, struct ad_err *err)
 	sns_creds_file(c, cr);
 	if (cr->access != NULL && cr->secret != NULL)
 		return 0;
+	sns_creds_release(cr);
 	return ad_err_set(err, AD_EINVAL, "NoCredentialProviders: no valid "
 	    "providers in chain (sigv4 keys, AWS_ACCESS_KEY_ID and "
 	    "AWS_SECRET_ACCESS_KEY, shared credentials file)");
@@ -328,10 +331,10 @@ sns_creds(const struct sns_conf *c, struct sns_creds *cr, struct ad_err *err)
 /* ---------------------------------------------------------- endpoint */
 
 struct sns_endpoint {
-	struct buf	url;	/* scheme://authority path ?query */
-	char		*host;	/* Host: the authority, default port dropped */
+	struct buf	 url;	/* scheme://authority path ?query */
+	char		*host;	/* authority, no default port */
 	char		*path;	/* with the operation's "/" */
-	struct buf	query;	/* canonical */
+	struct buf	 query;	/* canonical */
 };
 
 static int
@@ -473,7 +476,7 @@ enum { SNS_API_URL, SNS_TOPIC, SNS_PHONE, SNS_TARGET, SNS_MESSAGE,
 
 struct sns_msg {
 	struct buf	 f[SNS_NFIELDS];
-	struct sns_form	 attrs;		/* rendered names and values */
+	struct sns_form	 attrs;	/* rendered names and values */
 };
 
 static void

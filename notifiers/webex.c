@@ -87,8 +87,8 @@ webex_prepare(const void *conf, const struct notify_ctx *ctx,
 		goto out;
 	if (ntext_truncate_bytes(&cut, buf_str(&msg), buf_len(&msg),
 	    WEBEX_MAX_BYTES))
-		log_debugkv("message truncated due to exceeding maximum allowed "
-		    "length by webex", "integration", "webex", NULL);
+		log_debugkv("message truncated due to exceeding maximum "
+		    "allowed length by webex", "integration", "webex", NULL);
 	req->url = xstrdup(c->api_url);
 	/* Go redacts the URL of a transport error (notify.RedactURL) */
 	req->url_is_secret = true;

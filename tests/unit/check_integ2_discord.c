@@ -83,7 +83,8 @@ END_TEST
 
 START_TEST(newer_fields)
 {
-	char			 path[] = "/tmp/alertd-discord-XXXXXX", yml[640];
+	char			 path[] = "/tmp/alertd-discord-XXXXXX";
+	char			 yml[640];
 	struct config		*cfg;
 	struct notify_req	 req;
 	int			 fd = mkstemp(path);
@@ -104,7 +105,8 @@ START_TEST(newer_fields)
 	ck_assert_str_eq(req.url, "https://discord.example/api/w/1");
 	ck_assert(req.url_is_secret);
 	/* username and avatar_url are not templates */
-	ck_assert_str_eq(buf_str(&req.body), "{\"content\":\"\\u003c@3\\u003e\","
+	ck_assert_str_eq(buf_str(&req.body),
+	    "{\"content\":\"\\u003c@3\\u003e\","
 	    "\"embeds\":[{\"title\":\"resolved\",\"description\":\"m\","
 	    "\"color\":3066993}],\"username\":\"am {{x}}\","
 	    "\"avatar_url\":\"https://a/b.png\"}\n");

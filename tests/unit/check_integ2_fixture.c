@@ -143,9 +143,10 @@ load_alerts(const char *phase, const char *alertname, ad_time_t now,
 static const struct config_integration *
 find_integration(const struct config *cfg, const char *name, unsigned idx)
 {
-	const struct config_receiver	*r = config_receiver(cfg, I2_RECEIVER);
+	const struct config_receiver	*r;
 	size_t				 i;
 
+	r = config_receiver(cfg, I2_RECEIVER);
 	ck_assert_ptr_nonnull(r);
 	for (i = 0; i < r->n_integrations; i++)
 		if (strcmp(r->integrations[i].type->name, name) == 0 &&
@@ -160,7 +161,7 @@ i2_prepare(const struct config *cfg, const char *name, unsigned idx,
     const char *group, const char *phase, struct notify_req *req,
     char *errmsg, size_t errlen)
 {
-	const struct config_integration	*ci = find_integration(cfg, name, idx);
+	const struct config_integration	*ci;
 	const char			*alertname;
 	struct alert			*all[8], *sent[8];
 	struct labels_builder		 lb;
@@ -171,6 +172,7 @@ i2_prepare(const struct config *cfg, const char *name, unsigned idx,
 	size_t				 n, i, k = 0;
 	int				 rc;
 
+	ci = find_integration(cfg, name, idx);
 	alertname = strcmp(group, "Disk") == 0 ? "Disk<Full>" : "Long";
 	n = load_alerts(phase, alertname, now, all, 8);
 	ck_assert_uint_gt(n, 0);

@@ -52,6 +52,7 @@ char		*i2_slurp(const char *path, size_t *len);
 char		*i2_head_header(const char *head, const char *name);
 
 /* A response for verdict tests (body copied into a static buffer). */
-void		 i2_resp(struct notify_resp *r, long status, const char *body);
+void		 i2_resp(struct notify_resp *r, long status,
+		    const char *body);
 
 #endif

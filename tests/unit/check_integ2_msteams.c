@@ -51,7 +51,8 @@ END_TEST
 
 START_TEST(url_file)
 {
-	char			 path[] = "/tmp/alertd-teams-XXXXXX", yml[512];
+	char			 path[] = "/tmp/alertd-teams-XXXXXX";
+	char			 yml[512];
 	struct config		*cfg;
 	struct notify_req	 req;
 	int			 fd = mkstemp(path);

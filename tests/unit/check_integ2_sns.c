@@ -72,7 +72,8 @@ auth_region(const char *auth)
 static void
 check_sdk_signature(const char *base)
 {
-	char			 path[256], *head, *body, *date, *auth, *clen;
+	char			 path[256], *head, *body, *date, *auth;
+	char			*clen;
 	char			*port, *region, *target, host[64];
 	size_t			 len;
 	struct nsigv4_header	 h[3];
@@ -199,8 +200,8 @@ START_TEST(sha256_vectors)
 	hex_of(h, hex);
 	ck_assert_str_eq(hex, "ba7816bf8f01cfea414140de5dae2223b00361a39617"
 	    "7a9cb410ff61f20015ad");
-	nsigv4_sha256("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
-	    56, h);
+	nsigv4_sha256("abcdbcdecdefdefgefghfghighijhijkijkljklmklmn"
+	    "lmnomnopnopq", 56, h);
 	hex_of(h, hex);
 	ck_assert_str_eq(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff"
 	    "2167f6ecedd419db06c1");
@@ -279,8 +280,10 @@ END_TEST
 
 START_TEST(shared_credentials_file)
 {
-	char			 path[] = "/tmp/alertd-aws-XXXXXX", msg[256];
-	const char		 ini[] = "[default]\naws_access_key_id = AKD\n"
+	char			 path[] = "/tmp/alertd-aws-XXXXXX";
+	char			 msg[256];
+	const char		 ini[] =
+				    "[default]\naws_access_key_id = AKD\n"
 				    "aws_secret_access_key=sd\n[ops]\n"
 				    "aws_access_key_id = AKOPS \r\n"
 				    "aws_secret_access_key = so\n";
@@ -342,7 +345,8 @@ START_TEST(api_url_forms)
 {
 	struct notify_req	 req;
 	char			 msg[256];
-	const char		*keys = "    sigv4: {region: r, access_key: a, "
+	const char		*keys =
+				    "    sigv4: {region: r, access_key: a, "
 				    "secret_key: s}\n";
 	char			 extra[256];
 

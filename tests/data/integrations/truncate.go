@@ -12,19 +12,46 @@ import (
 	"github.com/prometheus/alertmanager/notify"
 )
 
+// c writes s as C string literals of at most 48 source bytes each, one
+// per line, so that the table keeps to 80 columns.
 func c(s string) string {
+	var parts []string
 	var b strings.Builder
-	b.WriteByte('"')
 	for i := 0; i < len(s); i++ {
 		ch := s[i]
 		if ch < 0x20 || ch >= 0x7f || ch == '"' || ch == '\\' {
-			fmt.Fprintf(&b, "\\x%02x\" \"", ch)
+			fmt.Fprintf(&b, "\\x%02x", ch)
+			// a hex escape ends its literal: the next byte may be a
+			// hex digit
+			parts = append(parts, b.String())
+			b.Reset()
 		} else {
 			b.WriteByte(ch)
 		}
+		if b.Len() >= 44 {
+			parts = append(parts, b.String())
+			b.Reset()
+		}
 	}
-	b.WriteByte('"')
-	return b.String()
+	if b.Len() > 0 || len(parts) == 0 {
+		parts = append(parts, b.String())
+	}
+	// join short pieces on one line up to 48 bytes
+	var lines []string
+	cur := ""
+	for _, p := range parts {
+		if cur != "" && len(cur)+len(p)+3 > 48 {
+			lines = append(lines, cur)
+			cur = ""
+		}
+		if cur == "" {
+			cur = "\"" + p + "\""
+		} else {
+			cur += " \"" + p + "\""
+		}
+	}
+	lines = append(lines, cur)
+	return strings.Join(lines, "\n\t    ")
 }
 
 func main() {
@@ -45,8 +72,8 @@ func main() {
 				}()
 				b, bt = notify.TruncateInBytes(in, n)
 			}()
-			fmt.Printf("\t{ %s, %d, %s, %v, %s, %v },\n", c(in), n,
-				c(r), rt, c(b), bt)
+			fmt.Printf("\t{ %s, %d,\n\t    %s, %v,\n\t    %s, %v },\n",
+				c(in), n, c(r), rt, c(b), bt)
 		}
 	}
 }
