@@ -112,23 +112,34 @@ def split_matchers(s):
 
 
 def regex_values(rx):
-    """Literal alternatives of a simple regex (a|b, ^(a|b)$), else []."""
+    """Values a simple regex matches (a|b, ^(a|b)$, db.*), else []."""
     rx = rx.strip("^$")
     if rx.startswith("(") and rx.endswith(")"):
         rx = rx[1:-1]
-    return [v for v in rx.split("|") if PLAIN_ALT.match(v)]
+    alts = [v.replace(".*", "").replace(".+", "x") for v in rx.split("|")]
+    return [v for v in alts if PLAIN_ALT.match(v)]
 
 
 def route_wants(route):
     """[(name, value)] one alert needs to match the route, as far as a
-    value can be guessed; negative matchers are left to chance."""
+    value can be guessed; negative matchers are left to chance.  An
+    equality wins over a guess from a regex for the same name."""
     want = []
+
+    def put(n, v, exact):
+        for i, (name, _) in enumerate(want):
+            if name == n:
+                if exact:
+                    want[i] = (n, v)
+                return
+        want.append((n, v))
+
     for n, v in (route.get("match") or {}).items():
-        want.append((str(n), str(v)))
+        put(str(n), str(v), True)
     for n, v in (route.get("match_re") or {}).items():
         vals = regex_values(str(v))
         if vals:
-            want.append((str(n), vals[0]))
+            put(str(n), vals[0], False)
     for line in route.get("matchers") or []:
         for part in split_matchers(str(line)):
             m = MATCHER_RE.match(part)
@@ -138,11 +149,11 @@ def route_wants(route):
             value = unescape(m.group(3)) if m.group(3) is not None \
                 else m.group(4)
             if op == "=":
-                want.append((name, value))
+                put(name, value, True)
             elif op == "=~":
                 vals = regex_values(value)
                 if vals:
-                    want.append((name, vals[0]))
+                    put(name, vals[0], False)
     return want
 
 
@@ -184,7 +195,7 @@ def quote(v):
         .replace("\n", "\\n")
 
 
-def label_sets(path, limit=16):
+def label_sets(path, limit=24):
     """Argument lists for `routes test`: one per route (the labels its
     matchers and its parents' want), the same with the last value
     changed (a miss), no labels, and an unrelated alert."""
