@@ -686,6 +686,8 @@ setup_routing(struct alertd *ad)
 		    err.msg, (char *)NULL);
 		return -1;
 	}
+	ad->notify = notifier;		/* for /metrics */
+	ad->nflog = notif_log;
 	memset(&po, 0, sizeof(po));
 	po.notify = notifier;
 	po.nflog = notif_log;
