@@ -463,7 +463,8 @@ family_flush(struct family *f, struct buf *out, int rc)
 {
 	size_t	i;
 
-	qsort(f->s, f->n, sizeof(*f->s), series_cmp);
+	if (f->n > 1)
+		qsort(f->s, f->n, sizeof(*f->s), series_cmp);
 	if (rc == 0 && f->n > 0 && buf_add(out, buf_str(&f->head),
 	    buf_len(&f->head)) == -1)
 		rc = -1;
@@ -493,7 +494,8 @@ metrics_render(struct buf *out)
 		collectors[i].fn(&w, collectors[i].arg);
 	}
 	pthread_mutex_unlock(&render_lock);
-	qsort(w.fams, w.n, sizeof(*w.fams), family_cmp);
+	if (w.n > 1)
+		qsort(w.fams, w.n, sizeof(*w.fams), family_cmp);
 	for (i = 0; i < w.n; i++)
 		rc = family_flush(&w.fams[i], out, rc);
 	free(w.fams);
