@@ -224,7 +224,6 @@ alertd_reload(struct alertd *ad, struct ad_errs *errs)
 	}
 	log_infokv("Completed loading of configuration file", "file",
 	    ad->config_file, (char *)NULL);
-	atomic_store(&ad->reload_success_at, ad_now());
 	pthread_mutex_lock(&ad->cfg_lock);
 	old = ad->cfg;
 	ad->cfg = cfg;
@@ -237,7 +236,8 @@ alertd_reload(struct alertd *ad, struct ad_errs *errs)
 		log_errorkv("one or more config change subscribers failed to "
 		    "apply new config", "file", ad->config_file, "err",
 		    buf_str(&msg), (char *)NULL);
-	}
+	} else	/* the Coordinator sets it once every subscriber applied */
+		atomic_store(&ad->reload_success_at, ad_now());
 out:
 	atomic_store(&ad->reload_ok, rc == 0);
 	buf_release(&msg);

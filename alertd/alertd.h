@@ -61,10 +61,13 @@ struct ad_errs;
 struct alert;
 struct api;
 struct api_alerts_query;
+struct api_http_metrics;
 struct buf;
 struct config;
 struct dispatch;
 struct labels;
+struct nflog;
+struct notify;
 struct silence_store;
 struct store;
 
@@ -168,7 +171,10 @@ struct alertd {
 	struct store		*alerts;
 	struct silence_store	*silences;	/* silences/: set at startup */
 	struct dispatch		*dispatch;	/* routing/: set at startup */
+	struct notify		*notify;	/* notifiers/: set at startup */
+	struct nflog		*nflog;		/* notifiers/: set at startup */
 	struct api		*api;
+	struct api_http_metrics	*http_metrics;	/* api_metrics.c */
 
 	/* alertmanager_alerts_received_total{status} / _invalid_total (v2). */
 	atomic_ulong		 alerts_firing;

@@ -490,24 +490,47 @@ get_admit(struct api *api, const char *method, struct api_resp *resp)
 
 	if (strcmp(method, "GET") != 0)
 		return true;
-	if (atomic_fetch_add(&api->gets, 1) < lim)
+	if (atomic_fetch_add(&api->gets, 1) < lim) {
+		api_metrics_get_inflight(api->ad, 1);
 		return true;
+	}
 	atomic_fetch_sub(&api->gets, 1);
+	api_metrics_get_limited(api->ad);
 	snprintf(msg, sizeof(msg), "Limit of concurrent GET requests reached "
 	    "(%d), try again later.\n", lim);
 	api_reply_text(resp, 503, msg);
 	return false;
 }
 
-static void
+/* Returns whether the handler ran (false: the GET limit answered 503). */
+static bool
 run_handler(struct api *api, const struct api_route *r, struct api_req *rq,
     struct api_resp *resp)
 {
 	if (!get_admit(api, rq->method, resp))
-		return;
+		return false;
 	r->handler(rq, resp);
-	if (strcmp(rq->method, "GET") == 0)
+	if (strcmp(rq->method, "GET") == 0) {
 		atomic_fetch_sub(&api->gets, 1);
+		api_metrics_get_inflight(api->ad, -1);
+	}
+	return true;
+}
+
+/*
+ * run_handler for the plain router, instrumented as Alertmanager's
+ * route.Router (alertmanager_http_*{handler}); HEAD bodies are not sent.
+ */
+static void
+run_instrumented(struct api *api, const struct api_route *r,
+    struct api_req *rq, struct api_resp *resp)
+{
+	int64_t	t0 = ad_mono();
+
+	if (run_handler(api, r, rq, resp))
+		api_metrics_http(api->ad, r->path, rq->method, ad_mono() - t0,
+		    strcmp(rq->method, "HEAD") == 0 ? 0 :
+		    buf_len(&resp->body));
 }
 
 static void
@@ -580,6 +603,7 @@ route_text(struct api *api, struct api_req *rq, struct api_resp *resp)
 	const struct api_route	*r;
 	const struct web_asset	*a;
 	struct buf		 allow, hdr;
+	int64_t			 t0;
 	bool			 known;
 
 	buf_init(&allow, BUF_NOCAP);
@@ -588,7 +612,7 @@ route_text(struct api *api, struct api_req *rq, struct api_resp *resp)
 	    &rq->param);
 	a = web_asset_find(rq->path);
 	if (r != NULL)
-		run_handler(api, r, rq, resp);
+		run_instrumented(api, r, rq, resp);
 	else if (known) {
 		text_allow(buf_str(&allow), &hdr);
 		api_resp_header(resp, "Allow", buf_str(&hdr));
@@ -597,12 +621,15 @@ route_text(struct api *api, struct api_req *rq, struct api_resp *resp)
 		else
 			api_reply_text(resp, 405, "Method Not Allowed");
 	} else if (a != NULL && strcmp(rq->method, "GET") == 0) {
+		t0 = ad_mono();
 		resp->content_type = a->content_type;
 		buf_add(&resp->body, a->data, a->len);
 		api_resp_header(resp, "Cache-Control",
 		    "no-cache, no-store, must-revalidate");
 		api_resp_header(resp, "Pragma", "no-cache");
 		api_resp_header(resp, "Expires", "0");
+		api_metrics_http(api->ad, strcmp(rq->path, "/") == 0 ? "/" :
+		    a->path, rq->method, ad_mono() - t0, a->len);
 	} else
 		api_reply_text(resp, 404, "404 page not found");
 	buf_release(&allow);

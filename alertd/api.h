@@ -102,6 +102,17 @@ extern const struct api_route api_metrics_routes[];	/* api_metrics.c */
 
 /* Registers the API's and the wiring's metrics collectors (startup). */
 void		 api_metrics_register(struct alertd *ad);
+/*
+ * HTTP instrumentation (api_metrics.c; no-ops before api_metrics_register).
+ * api_metrics_http: one request served by route (the table's path, or a
+ * UI asset's) took `took` and answered `bytes` of body.  The GET
+ * concurrency limiter reports admissions (+1, then -1 when done) and
+ * rejections.  Thread: any pool thread.
+ */
+void		 api_metrics_http(struct alertd *ad, const char *route,
+		    const char *method, ad_dur_t took, size_t bytes);
+void		 api_metrics_get_inflight(struct alertd *ad, int delta);
+void		 api_metrics_get_limited(struct alertd *ad);
 
 /*
  * Starts one server per address ("host:port", ":port", "[v6]:port";

@@ -529,9 +529,9 @@ init_logs(void)
 	enum log_format	fmt;
 
 	if (log_parse_level(o.log_level, &lvl) == -1)
-		usage_error("unrecognized log level %s", o.log_level);
+		usage_error("unrecognized log level \"%s\"", o.log_level);
 	if (log_parse_format(o.log_format, &fmt) == -1)
-		usage_error("unrecognized log format %s", o.log_format);
+		usage_error("unrecognized log format \"%s\"", o.log_format);
 	log_init(lvl, fmt);
 }
 
@@ -686,6 +686,8 @@ setup_routing(struct alertd *ad)
 		    err.msg, (char *)NULL);
 		return -1;
 	}
+	ad->notify = notifier;		/* for /metrics */
+	ad->nflog = notif_log;
 	memset(&po, 0, sizeof(po));
 	po.notify = notifier;
 	po.nflog = notif_log;

@@ -974,10 +974,32 @@ job_attempt(struct notify *n, struct notify_job *job)
 	curl_multi_add_handle(n->multi, x->e);
 }
 
-static const char *
-redacted_url(const struct notify_req *req)
+/*
+ * The URL for error messages: one read from a file is a secret; a
+ * password in the userinfo shows as "***", as Go's net/http
+ * stripPassword shows it in Alertmanager's "Post ..." errors.
+ */
+static void
+redacted_url(const struct notify_req *req, struct buf *out)
 {
-	return req->url_is_secret ? "<redacted>" : req->url;
+	const char	*u = req->url, *auth, *end, *at, *colon;
+
+	if (req->url_is_secret) {
+		buf_addstr(out, "<redacted>");
+		return;
+	}
+	auth = strstr(u, "://");
+	auth = auth != NULL ? auth + 3 : u;
+	end = auth + strcspn(auth, "/?#");
+	at = memrchr(auth, '@', (size_t)(end - auth));
+	colon = at != NULL ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+	if (colon == NULL) {
+		buf_addstr(out, u);
+		return;
+	}
+	buf_add(out, u, (size_t)(colon + 1 - u));
+	buf_addstr(out, "***");
+	buf_addstr(out, at);
 }
 
 static void
@@ -986,6 +1008,7 @@ job_transfer_done(struct notify *n, struct nt_easy *x, CURLcode rc)
 	struct notify_job	*job = x->job;
 	struct notify_resp	 resp;
 	enum notify_verdict	 v;
+	struct buf		 url;
 	long			 status = 0;
 	char			 msg[CURL_ERROR_SIZE + 64];
 
@@ -997,7 +1020,9 @@ job_transfer_done(struct notify *n, struct nt_easy *x, CURLcode rc)
 	resp.body = buf_str(&job->resp_);
 	resp.body_len = buf_len(&job->resp_);
 	resp.curl_code = rc;
-	resp.url = redacted_url(&job->req_);
+	buf_init(&url, BUF_NOCAP);
+	redacted_url(&job->req_, &url);
+	resp.url = buf_str(&url);
 	resp.verdict_note = job->req_.verdict_note;
 	if (rc != CURLE_OK) {
 		snprintf(msg, sizeof(msg), "%s \"%s\": %s", job->req_.smtp ?
@@ -1009,6 +1034,7 @@ job_transfer_done(struct notify *n, struct nt_easy *x, CURLcode rc)
 	v = job->ops->verdict != NULL ?
 	    job->ops->verdict(job, &resp, &job->err_) :
 	    notifier_default_verdict(NULL, &resp, &job->err_);
+	buf_release(&url);
 	easy_put(n, x);
 	job->easy_ = NULL;
 	host_release(n, job);
