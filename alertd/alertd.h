@@ -67,6 +67,7 @@ struct dispatch;
 struct labels;
 struct silence_store;
 struct store;
+struct web_config_watch;
 
 /* A growable list of owned strings (status ids, receiver names). */
 struct alertd_strs {
@@ -158,6 +159,7 @@ struct alertd {
 	ad_time_t		 started_at;
 	struct alertd_cluster	 cluster;
 	struct alertd_limits	 limits;
+	struct web_config_watch	*web;		/* --web.config.file or NULL */
 
 	/* The current config: alertd_config() / alertd_reload(). */
 	pthread_mutex_t		 cfg_lock;
