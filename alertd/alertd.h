@@ -4,7 +4,9 @@
  * main.c fills a struct alertd from the flags, loads the config, creates
  * the stores, lets every subsystem register its hooks, then starts the
  * HTTP API and waits for signals.  Subsystems find each other here, never
- * through globals.
+ * through globals.  The routing service (alertd/dispatcher.h) is reached
+ * only through the hooks it registers; main.c owns it with the notifier,
+ * the notification log and the pipeline.
  *
  * Hooks.  Subsystems plug into the API and into config reloads by
  * registering functions before the API starts (alertd_set_* /
@@ -63,7 +65,6 @@ struct api;
 struct api_alerts_query;
 struct buf;
 struct config;
-struct dispatch;
 struct labels;
 struct silence_store;
 struct store;
@@ -169,7 +170,6 @@ struct alertd {
 	/* Stores and subsystems; each is thread-safe on its own. */
 	struct store		*alerts;
 	struct silence_store	*silences;	/* silences/: set at startup */
-	struct dispatch		*dispatch;	/* routing/: set at startup */
 	struct api		*api;
 
 	/* alertmanager_alerts_received_total{status} / _invalid_total (v2). */
