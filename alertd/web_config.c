@@ -650,9 +650,9 @@ bcrypt_check(const char *h, struct ad_err *err)
 		return ad_err_set(err, AD_EINVAL, "crypto/bcrypt: hashedSecret "
 		    "too short to be a bcrypted password");
 	if (h[0] != '$')
-		return ad_err_set(err, AD_EINVAL, "crypto/bcrypt: bcrypt hashes "
-		    "must start with '$', but hashedSecret started with '%c'",
-		    h[0]);
+		return ad_err_set(err, AD_EINVAL, "crypto/bcrypt: bcrypt "
+		    "hashes must start with '$', but hashedSecret started "
+		    "with '%c'", h[0]);
 	if (h[1] > '2')
 		return ad_err_set(err, AD_EINVAL, "crypto/bcrypt: bcrypt "
 		    "algorithm version '%c' requested is newer than current "
@@ -735,10 +735,10 @@ b64_decode(const char *s, size_t *outlen)
 	for (i = 0; i < n; i++) {
 		if (s[i] == '\r' || s[i] == '\n')
 			continue;
-		if (s[i] == '=' && q >= 2) {
-			v = 0;
+		v = s[i] == '=' && q >= 2 ? 0 : b64val((unsigned char)s[i]);
+		if (s[i] == '=' && q >= 2)
 			pad++;
-		} else if (pad > 0 || (v = b64val((unsigned char)s[i])) < 0)
+		else if (pad > 0 || v < 0)
 			goto bad;
 		quad[q++] = v;
 		if (q < 4)
@@ -940,11 +940,12 @@ stamp_eq(const struct web_stamp *a, const struct web_stamp *b)
 static size_t
 pem_types(const char *data, char types[][64], size_t max)
 {
-	const char	*p = data, *e;
+	const char	*p, *e;
 	size_t		 n = 0, len;
 	char		 end[96];
 
-	while (n < max && (p = strstr(p, "-----BEGIN ")) != NULL) {
+	for (p = strstr(data, "-----BEGIN "); p != NULL && n < max;
+	    p = strstr(p, "-----BEGIN ")) {
 		p += 11;
 		e = strstr(p, "-----");
 		if (e == NULL)
@@ -992,8 +993,8 @@ pem_check(const char *cert, const char *key, struct buf *m)
 		    "certificate input, but did find a private key; PEM inputs "
 		    "may have been switched");
 	else if (i == n) {
-		buf_addstr(m, "tls: failed to find \"CERTIFICATE\" PEM block in "
-		    "certificate input after skipping PEM blocks of the "
+		buf_addstr(m, "tls: failed to find \"CERTIFICATE\" PEM block "
+		    "in certificate input after skipping PEM blocks of the "
 		    "following types: ");
 		add_types(m, types, n);
 	}

@@ -55,7 +55,7 @@ struct web_config_watch;	/* the file, re-read when it changes */
  */
 struct web_config *web_config_load(const char *path, struct ad_err *err);
 struct web_config *web_config_ref(struct web_config *c);
-void		 web_config_unref(struct web_config *c);	/* NULL is fine */
+void		 web_config_unref(struct web_config *c);	/* NULL: ok */
 
 /* Whether tls_server_config enables TLS (any of its four paths set). */
 bool		 web_config_tls(const struct web_config *c);

@@ -85,12 +85,13 @@ START_TEST(priorities_accepted)
 	const char *const	*c;
 
 	for (c = cases; *c != NULL; c++) {
-		char			*path = xasprintf(CASES "/%s/web.yml", *c);
+		char			*path;
 		struct web_config	*wc;
 		struct web_stamp	 st[3];
 		struct web_tls		*t;
 		struct ad_err		 err;
 
+		path = xasprintf(CASES "/%s/web.yml", *c);
 		wc = web_config_load(path, &err);
 		ck_assert_ptr_nonnull(wc);
 		tls_stamps(wc, st);
@@ -364,7 +365,8 @@ START_TEST(base64_std)
 	static const struct {
 		const char	*in, *out;
 	} t[] = {
-		{ "", "" }, { "YWJj", "abc" }, { "YWI=", "ab" }, { "YQ==", "a" },
+		{ "", "" }, { "YWJj", "abc" }, { "YWI=", "ab" },
+		{ "YQ==", "a" },
 		{ "YWI", NULL }, { "YQ", NULL }, { "YQ=", NULL },
 		{ "YQ==YQ==", NULL }, { "Y===", NULL }, { "YW\nI=", "ab" },
 		{ "YW-=", NULL }, { "=YWI", NULL },

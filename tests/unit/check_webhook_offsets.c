@@ -57,8 +57,9 @@ load_alerts(ad_time_t now, struct alert **out)
 	struct api_postable_alerts	 pa;
 	struct api_json_err		 jerr = { 0 };
 	size_t				 len, i;
-	char				*body = slurp(ODIR "/alerts.json", &len);
+	char				*body;
 
+	body = slurp(ODIR "/alerts.json", &len);
 	ck_assert_int_eq(api_json_decode_alerts(body, len, 0, &pa, &jerr), 0);
 	for (i = 0; i < pa.n; i++) {
 		struct api_postable_alert	*p = &pa.v[i];
