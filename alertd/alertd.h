@@ -4,7 +4,9 @@
  * main.c fills a struct alertd from the flags, loads the config, creates
  * the stores, lets every subsystem register its hooks, then starts the
  * HTTP API and waits for signals.  Subsystems find each other here, never
- * through globals.
+ * through globals.  The routing service (alertd/dispatcher.h) is reached
+ * only through the hooks it registers; main.c owns it with the notifier,
+ * the notification log and the pipeline.
  *
  * Hooks.  Subsystems plug into the API and into config reloads by
  * registering functions before the API starts (alertd_set_* /
@@ -64,12 +66,12 @@ struct api_alerts_query;
 struct api_http_metrics;
 struct buf;
 struct config;
-struct dispatch;
 struct labels;
 struct nflog;
 struct notify;
 struct silence_store;
 struct store;
+struct web_config_watch;
 
 /* A growable list of owned strings (status ids, receiver names). */
 struct alertd_strs {
@@ -161,6 +163,7 @@ struct alertd {
 	ad_time_t		 started_at;
 	struct alertd_cluster	 cluster;
 	struct alertd_limits	 limits;
+	struct web_config_watch	*web;		/* --web.config.file or NULL */
 
 	/* The current config: alertd_config() / alertd_reload(). */
 	pthread_mutex_t		 cfg_lock;
@@ -170,7 +173,6 @@ struct alertd {
 	/* Stores and subsystems; each is thread-safe on its own. */
 	struct store		*alerts;
 	struct silence_store	*silences;	/* silences/: set at startup */
-	struct dispatch		*dispatch;	/* routing/: set at startup */
 	struct notify		*notify;	/* notifiers/: set at startup */
 	struct nflog		*nflog;		/* notifiers/: set at startup */
 	struct api		*api;

@@ -67,7 +67,7 @@ struct api_req {
 	void		*conn;		/* the MHD connection (api.c) */
 };
 
-#define API_RESP_HEADERS	8
+#define API_RESP_HEADERS	16
 
 struct api_resp {
 	int		 status;	/* 200 unless set */
@@ -116,11 +116,13 @@ void		 api_metrics_get_limited(struct alertd *ad);
 
 /*
  * Starts one server per address ("host:port", ":port", "[v6]:port";
- * sockets with SO_REUSEADDR).  Returns NULL with err on failure (port
- * taken, bad address).  Thread: main.
+ * sockets with SO_REUSEADDR).  With ad->web (--web.config.file) every
+ * request passes its basic auth and gets its headers, and tls (which
+ * web_config_validate reported) serves HTTPS.  Returns NULL with err on
+ * failure (port taken, bad address, TLS files).  Thread: main.
  */
 struct api	*api_start(struct alertd *ad, char *const *listen, size_t n,
-		    struct ad_err *err);
+		    bool tls, struct ad_err *err);
 /* Stops accepting, closes the sockets, waits for running requests. */
 void		 api_stop(struct api *api);
 

@@ -249,9 +249,9 @@ dispatcher_inhibited(void *arg, const struct alert *a, ad_time_t now)
 	bool		 m;
 
 	if (g != NULL)
-		return inhibit_mutes(g->ih, a->labels, now, NULL);
+		return inhibit_muter(g->ih, a, now);
 	g = gen_get(arg);
-	m = g != NULL && inhibit_mutes(g->ih, a->labels, now, NULL);
+	m = g != NULL && inhibit_muter(g->ih, a, now);
 	gen_unref(g);
 	return m;
 }

@@ -1,6 +1,7 @@
 /*
  * goglob: Go 1.19's path/filepath Match and Glob (and the Clean, Join and
- * Base they rely on), for amtool's `template render --template.glob`.
+ * Base they rely on): the `templates:` globs of alertmanager.yml
+ * (config/config.c) and alertctl's `template render --template.glob`.
  *
  * glob(3) is not the same language: Go negates a class with '^' only
  * ("[!x]" is the class of '!' and 'x'), '*' matches a leading dot, a
@@ -12,8 +13,8 @@
  * is tried; I/O errors while reading directories are ignored.
  * Thread: any (reads the file system).
  */
-#ifndef ALERTD_CLI_GOGLOB_H
-#define ALERTD_CLI_GOGLOB_H
+#ifndef ALERTD_ALERTD_GOGLOB_H
+#define ALERTD_ALERTD_GOGLOB_H
 
 #include <stdbool.h>
 #include <stddef.h>

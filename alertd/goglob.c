@@ -5,7 +5,7 @@
  * '*'), trying each star's possible extents left to right, so that the
  * same inputs give the same verdicts and the same errors.
  */
-#include "alertd/cli/goglob.h"
+#include "alertd/goglob.h"
 
 #include <dirent.h>
 #include <stdint.h>

@@ -1,13 +1,17 @@
 /*
  * Go 1.19's filepath.Match, Clean, Base and Glob (vectors from Go in
  * tests/data/cli/goglob_*.json; Glob's are run inside a rebuilt copy of
- * the generator's fixture tree).
+ * the generator's fixture tree).  The shared primitive behind alertctl
+ * --template.glob and the config's templates: (check_config_templates.c).
  */
-#include "alertd/cli/goglob.c"
+#include "alertd/goglob.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "alertd/err.h"
 
 #include "cli_vectors.h"
 
@@ -158,9 +162,9 @@ START_TEST(goglob_depth_limit)
 END_TEST
 
 Suite *
-cli_goglob_suite(void)
+goglob_suite(void)
 {
-	Suite	*s = suite_create("cli_goglob");
+	Suite	*s = suite_create("goglob");
 	TCase	*tc = tcase_create("goglob");
 
 	tcase_add_test(tc, goglob_match_go_vectors);
