@@ -31,6 +31,7 @@ ARGS = ('--web.external-url=' + capture.EXTERNAL_URL, '--web.route-prefix=/')
 EXPECTED = {
     'pagerduty': (4, 4),
     'opsgenie': (4, 2),
+    'victorops': (3, 3),
 }
 
 
