@@ -118,6 +118,49 @@ nsend_truncate_runes(struct buf *out, const char *s, size_t n)
 	return true;
 }
 
+/* unicode.IsSpace */
+static bool
+is_space(uint32_t r)
+{
+	switch (r) {
+	case '\t': case '\n': case '\v': case '\f': case '\r': case ' ':
+	case 0x85: case 0xA0: case 0x1680: case 0x2028: case 0x2029:
+	case 0x202F: case 0x205F: case 0x3000:
+		return true;
+	default:
+		return r >= 0x2000 && r <= 0x200A;
+	}
+}
+
+const char *
+nsend_trim_space(const char *s, size_t *len)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 start = 0, end = *len, i, last;
+	uint32_t		 r;
+	int			 k;
+
+	while (start < end) {
+		k = utf8_decode(p + start, end - start, &r);
+		if (k < 0 || !is_space(r))
+			break;
+		start += (size_t)k;
+	}
+	/* from the end: find the last rune that is not a space */
+	last = start;
+	for (i = start; i < end; i += (size_t)k) {
+		k = utf8_decode(p + i, end - i, &r);
+		if (k < 0) {
+			k = 1;		/* an invalid byte is no space */
+			r = 0xFFFD;
+		}
+		if (!is_space(r))
+			last = i + (size_t)k;
+	}
+	*len = last - start;
+	return s + start;
+}
+
 /* ------------------------------------------------------------ sha-256 --- */
 
 static const uint32_t sha256_k[64] = {

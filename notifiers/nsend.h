@@ -60,6 +60,13 @@ void		 nsend_tmpl_release(struct nsend_tmpl *t);
  */
 bool		 nsend_truncate_runes(struct buf *out, const char *s, size_t n);
 
+/*
+ * strings.TrimSpace: s[0..*len) without leading and trailing white space
+ * (Unicode's White_Space, as unicode.IsSpace); returns the start and
+ * sets *len.
+ */
+const char	*nsend_trim_space(const char *s, size_t *len);
+
 /* SHA-256 (FIPS 180-4). */
 #define NSEND_SHA256_LEN	32
 void		 nsend_sha256(const void *data, size_t len,

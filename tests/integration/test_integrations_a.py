@@ -32,6 +32,7 @@ EXPECTED = {
     'pagerduty': (4, 4),
     'opsgenie': (4, 2),
     'victorops': (3, 3),
+    'pushover': (3, 2),
 }
 
 
