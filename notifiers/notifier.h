@@ -140,6 +140,8 @@ struct notify_resp {
 	 * from this answer (WeChat puts the access token in its URL).
 	 */
 	struct notify_req *next;
+	/* The request answered (its URL may be secret: never show it). */
+	const struct notify_req *req;
 };
 
 #define NOTIFY_RESP_BODY_MAX	4096

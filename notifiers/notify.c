@@ -1057,6 +1057,7 @@ job_transfer_done(struct notify *n, struct nt_easy *x, CURLcode rc)
 	resp.url = redacted_url(req);
 	resp.verdict_note = req->verdict_note;
 	resp.next = req->next;
+	resp.req = req;
 	if (rc != CURLE_OK) {
 		req_op(req, op, sizeof(op));
 		snprintf(msg, sizeof(msg), "%s \"%s\": %s", op, resp.url,

@@ -33,6 +33,7 @@ EXPECTED = {
     'opsgenie': (4, 2),
     'victorops': (3, 3),
     'pushover': (3, 2),
+    'wechat': (4, 1),
 }
 
 
@@ -217,5 +218,49 @@ opsgenie_configs:
             ('PUT', 'description', 202)]
         time.sleep(1.5)
         assert s.count() == 5
+    finally:
+        s.close()
+
+
+def test_wechat_token_cached_and_refreshed(daemon):
+    tokens = []
+
+    def responder(method, path, host):
+        if '/gettoken' in path:
+            tokens.append('tok%d' % (len(tokens) + 1))
+            return 200, b'{"access_token":"%s"}' % tokens[-1].encode()
+        if 'access_token=tok1' in path:
+            return 200, b'{"errcode":42001,"errmsg":"access_token expired"}'
+        return 200, b'{"errcode":0,"errmsg":"ok"}'
+
+    s = sinkmod.Sink(responder)
+    try:
+        ad = daemon(config_for('wechat', s, receiver="""
+name: wc
+wechat_configs:
+- api_secret: secret
+  corp_id: corp
+  api_url: 'http://127.0.0.1:SINKPORT/wc/'
+""", route=FAST_ROUTE), args=ARGS)
+        ad.post_alerts(one_alert('wc', 'First'))
+        if TARGET == 'alertmanager':
+            # 0.25 reads "code", not WeChat's "errcode": 42001 passes
+            reqs = s.wait_for(2)
+            want = ['gettoken', 'tok1']
+        else:
+            # 0.26+: the expired token is dropped, a new one fetched
+            reqs = s.wait_for(4)
+            want = ['gettoken', 'tok1', 'gettoken', 'tok2']
+        time.sleep(1)
+        assert s.count() == len(want)
+        assert [('gettoken' if 'gettoken' in r.target else
+                 r.target.split('access_token=')[1].split('&')[0])
+                for r in reqs] == want
+        # another group: the cached token, no new request for one
+        ad.post_alerts(one_alert('wc', 'Second'))
+        last = s.wait_for(len(want) + 1)[-1]
+        assert 'message/send?access_token=' + want[-1] in last.target
+        time.sleep(1)
+        assert s.count() == len(want) + 1
     finally:
         s.close()
