@@ -551,7 +551,8 @@ char *
 nsend_read_file(const char *path, bool trim, struct ad_err *err)
 {
 	struct buf	 b;
-	const char	*s, *e;
+	const char	*s;
+	size_t		 len;
 	char		 tmp[NSEND_FILE_MAX < 65536 ? NSEND_FILE_MAX : 65536];
 	char		 es[128], *r;
 	ssize_t		 n;
@@ -577,14 +578,10 @@ nsend_read_file(const char *path, bool trim, struct ad_err *err)
 	}
 	close(fd);
 	s = buf_str(&b);
-	e = s + buf_len(&b);
-	if (trim) {
-		while (s < e && isspace((unsigned char)*s))
-			s++;
-		while (e > s && isspace((unsigned char)e[-1]))
-			e--;
-	}
-	r = xstrndup(s, (size_t)(e - s));
+	len = buf_len(&b);
+	if (trim)
+		s = nsend_trim_space(s, &len);
+	r = xstrndup(s, len);
 	buf_release(&b);
 	return r;
 }

@@ -122,8 +122,8 @@ void		 nsend_json_map(struct buf *b, char *const *keys,
 		    char *const *values, size_t n);
 
 /*
- * os.ReadFile of a small secret file (at most NSEND_FILE_MAX bytes), with
- * strings.TrimSpace's ASCII part when trim.  NULL with Go's error text
+ * os.ReadFile of a small secret file (at most NSEND_FILE_MAX bytes),
+ * strings.TrimSpace'd when trim.  NULL with Go's error text
  * ("open /x: no such file or directory").  Owned.
  */
 #define NSEND_FILE_MAX	(64 * 1024)

@@ -232,13 +232,11 @@ og_common_labels(const struct notify_ctx *ctx, struct og_map *m)
 static void
 og_split_json(struct buf *b, const char *key, const char *s)
 {
-	const char	*e = s + strlen(s), *p;
-	size_t		 len, n = 0;
+	const char	*e, *p;
+	size_t		 len = strlen(s), n = 0;
 
-	while (s < e && isspace((unsigned char)*s))
-		s++;
-	while (e > s && isspace((unsigned char)e[-1]))
-		e--;
+	s = nsend_trim_space(s, &len);
+	e = s + len;
 	for (p = s; p < e; p += len + 1) {
 		len = strcspn(p, ",");
 		if (p + len > e)
@@ -317,12 +315,9 @@ og_responders(struct buf *b, const struct opsgenie_conf *c,
 			og_responder(b, &n, id, name, user, type);
 			continue;
 		}
-		s = name;
-		e = s + strlen(s);
-		while (s < e && isspace((unsigned char)*s))
-			s++;
-		while (e > s && isspace((unsigned char)e[-1]))
-			e--;
+		len = strlen(name);
+		s = nsend_trim_space(name, &len);
+		e = s + len;
 		for (; s < e; s += len + 1) {
 			len = strcspn(s, ",");
 			if (s + len > e)
@@ -452,7 +447,8 @@ og_api_key(const struct opsgenie_conf *c, struct nsend_tmpl *t,
     struct ad_err *err)
 {
 	char		*k;
-	const char	*key, *e;
+	const char	*key;
+	size_t		 len;
 
 	if (nconf_nz(c->api_key))
 		return nsend_text(t, c->api_key);
@@ -465,12 +461,9 @@ og_api_key(const struct opsgenie_conf *c, struct nsend_tmpl *t,
 	free(k);
 	/* 0.26+ trims it (0.25 sent the file's newline, which Go's client
 	 * refuses in a header) */
-	while (isspace((unsigned char)*key))
-		key++;
-	e = key + strlen(key);
-	while (e > key && isspace((unsigned char)e[-1]))
-		e--;
-	return nsend_keep(t, xstrndup(key, (size_t)(e - key)));
+	len = strlen(key);
+	key = nsend_trim_space(key, &len);
+	return nsend_keep(t, xstrndup(key, len));
 }
 
 static int
