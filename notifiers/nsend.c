@@ -365,8 +365,8 @@ nsend_values_parse(struct nsend_values *q, const char *raw)
 			eq = memchr(p, '=', len);
 			k = unescape(p, eq != NULL ? (size_t)(eq - p) : len,
 			    true);
-			v = eq != NULL ? unescape(eq + 1, (size_t)(end - eq - 1),
-			    true) : xstrdup("");
+			v = eq != NULL ? unescape(eq + 1,
+			    (size_t)(end - eq - 1), true) : xstrdup("");
 			if (k != NULL && v != NULL) {
 				values_addn(q, k, v);
 			} else {
@@ -479,9 +479,10 @@ nsend_url_string(const struct nsend_url *u)
 {
 	static const char	 hex[] = "0123456789ABCDEF";
 	struct buf		 b;
-	const unsigned char	*p = (const unsigned char *)buf_str(&u->path);
+	const unsigned char	*p;
 	size_t			 i;
 
+	p = (const unsigned char *)buf_str(&u->path);
 	buf_init(&b, BUF_NOCAP);
 	buf_addstr(&b, buf_str(&u->head));
 	if (buf_len(&u->path) > 0 && p[0] != '/' && buf_len(&u->head) > 0)
@@ -553,7 +554,7 @@ nsend_read_file(const char *path, bool trim, struct ad_err *err)
 	struct buf	 b;
 	const char	*s;
 	size_t		 len;
-	char		 tmp[NSEND_FILE_MAX < 65536 ? NSEND_FILE_MAX : 65536];
+	char		 tmp[8192];
 	char		 es[128], *r;
 	ssize_t		 n;
 	int		 fd;

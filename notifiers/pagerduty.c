@@ -189,11 +189,11 @@ struct pd_msg {
 	const char	 *routing_key, *service_key, *dedup_key;
 	const char	 *incident_key, *event_type, *description;
 	const char	 *event_action;
-	bool		  payload;	/* v2: a payload object, else null */
+	bool		  payload;	/* v2: an object; v1: null */
 	const char	 *summary, *source, *severity, *class, *component;
 	const char	 *group;
 	const char	 *client, *client_url;
-	char		**dk, **dv;	/* details (v2: custom_details) */
+	char		**dk, **dv;	/* details (v2: in payload) */
 	size_t		  nd;
 	const char	**img;		/* src, alt, href triples */
 	size_t		  n_img;
@@ -651,8 +651,8 @@ pagerduty_verdict(const void *conf, const struct notify_resp *r,
 	bool				 retry;
 
 	if (r->status == 0) {
-		ad_err_set(err, AD_EIO, "failed to post message to PagerDuty%s: "
-		    "%s", v1 ? " v1" : "", r->curl_error != NULL ?
+		ad_err_set(err, AD_EIO, "failed to post message to "
+		    "PagerDuty%s: %s", v1 ? " v1" : "", r->curl_error != NULL ?
 		    r->curl_error : "request failed");
 		return NOTIFY_RETRY;
 	}

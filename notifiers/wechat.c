@@ -452,8 +452,9 @@ wc_send_verdict(const struct notify_resp *r, struct ad_err *err)
 		bad = msg;
 	if (bad != NULL) {
 		ad_err_set(err, AD_EIO, "json: cannot unmarshal %s into Go "
-		    "struct field weChatResponse.%s", wc_kind(bad), bad == code ?
-		    "errcode of type int" : "errmsg of type string");
+		    "struct field weChatResponse.%s", wc_kind(bad),
+		    bad == code ? "errcode of type int" :
+		    "errmsg of type string");
 		json_decref(root);
 		return NOTIFY_RETRY;
 	}

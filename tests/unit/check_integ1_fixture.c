@@ -48,10 +48,11 @@ i1_config_text(const char *yml)
 struct config *
 i1_config(int port)
 {
-	char		*raw = i1_slurp(I1DIR "/capture.yml", NULL), *p, *at;
+	char		*raw, *p, *at;
 	struct config	*cfg;
 	struct buf	 b;
 
+	raw = i1_slurp(I1DIR "/capture.yml", NULL);
 	buf_init(&b, BUF_NOCAP);
 	for (p = raw; (at = strstr(p, "SINKPORT")) != NULL; p = at + 8) {
 		buf_add(&b, p, (size_t)(at - p));

@@ -107,7 +107,8 @@ prepare_with(const char *receiver, const char *file, struct notify_req *req,
 
 START_TEST(api_key_file)
 {
-	char			 path[] = "/tmp/alertd-og-keyXXXXXX", yml[256];
+	char			 path[] = "/tmp/alertd-og-keyXXXXXX";
+	char			 yml[256];
 	struct notify_req	 req;
 	struct ad_err		 err;
 	int			 fd;

@@ -162,12 +162,14 @@ START_TEST(key_files)
 	body = prepare_with(yml, &err, &rc);
 	ck_assert_int_eq(rc, 0);
 	/* read per notification and trimmed */
-	ck_assert_ptr_nonnull(strstr(body, "{\"routing_key\":\"rk-from-file\","));
+	ck_assert_ptr_nonnull(strstr(body,
+	    "{\"routing_key\":\"rk-from-file\","));
 	free(body);
 	snprintf(yml, sizeof(yml), "  - service_key_file: %s\n", path);
 	body = prepare_with(yml, &err, &rc);
 	ck_assert_int_eq(rc, 0);
-	ck_assert_ptr_nonnull(strstr(body, "{\"service_key\":\"rk-from-file\","));
+	ck_assert_ptr_nonnull(strstr(body,
+	    "{\"service_key\":\"rk-from-file\","));
 	free(body);
 	unlink(path);
 	/* gone after loading: the notification fails, not retried */
@@ -330,8 +332,8 @@ START_TEST(key_hash)
 	nsend_key_hash("abc", h);
 	ck_assert_str_eq(h, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9"
 	    "cb410ff61f20015ad");
-	nsend_key_hash("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
-	    h);
+	nsend_key_hash("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomn"
+	    "opnopq", h);
 	ck_assert_str_eq(h, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff216"
 	    "7f6ecedd419db06c1");
 	nsend_key_hash("{}/{integ=\"pagerduty\"}:{alertname=\"Disk<Full>\", "

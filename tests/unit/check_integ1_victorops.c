@@ -66,7 +66,8 @@ config_with(const char *receiver)
 
 START_TEST(api_key_file)
 {
-	char			 path[] = "/tmp/alertd-vo-keyXXXXXX", yml[256];
+	char			 path[] = "/tmp/alertd-vo-keyXXXXXX";
+	char			 yml[256];
 	struct config		*cfg;
 	struct i1_notif		 nf;
 	struct notify_req	 req;
