@@ -836,55 +836,113 @@ api_json_decode_alerts(const char *body, size_t len, size_t max_alerts,
 
 /* ----------------------------------------------------------- encoders -- */
 
+/* Bytes a JSON string cannot hold as they are: 1 always, 2 with html. */
+static const uint8_t json_esc[256] = {
+	[0x00] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	[0x10] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	['"'] = 1, ['\\'] = 1, ['<'] = 2, ['>'] = 2, ['&'] = 2,
+	[0x80] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	[0x90] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	[0xa0] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	[0xb0] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	[0xc0] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	[0xd0] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	[0xe0] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	[0xf0] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+};
+
+/* Non-zero in a byte's high bit where x holds the byte c (SWAR). */
+static uint64_t
+has_byte(uint64_t x, unsigned char c)
+{
+	uint64_t	y = x ^ (ONES * c);
+
+	return (y - ONES) & ~y & HIGHS;
+}
+
+/*
+ * Skips the bytes a JSON string holds as they are, eight at a time while
+ * no byte of the word is a control, '"', '\\', non-ASCII or (html) one
+ * of < > &.
+ */
+static const char *
+skip_safe(const char *p, const char *end, unsigned mask)
+{
+	uint64_t	x, m;
+
+	while (end - p >= 8) {
+		memcpy(&x, p, 8);
+		m = x | ((x - ONES * 0x20) & ~x) | has_byte(x, '"') |
+		    has_byte(x, '\\');
+		if (mask & 2)
+			m |= has_byte(x, '<') | has_byte(x, '>') |
+			    has_byte(x, '&');
+		if (m & HIGHS)
+			break;
+		p += 8;
+	}
+	while (p < end && (json_esc[(unsigned char)*p] & mask) == 0)
+		p++;
+	return p;
+}
+
+/* The escape of an ASCII byte that needs one. */
+static void
+json_esc_ascii(struct buf *out, unsigned char c)
+{
+	static const char hex[] = "0123456789abcdef";
+	char	esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+
+	switch (c) {
+	case '"': buf_add(out, "\\\"", 2); break;
+	case '\\': buf_add(out, "\\\\", 2); break;
+	case '\n': buf_add(out, "\\n", 2); break;
+	case '\r': buf_add(out, "\\r", 2); break;
+	case '\t': buf_add(out, "\\t", 2); break;
+	default: buf_add(out, esc, sizeof(esc));
+	}
+}
+
+/*
+ * Go's encodeState.string: runs that need no escape are copied whole;
+ * valid UTF-8 stays in the run, except U+2028 and U+2029.
+ */
 static void
 json_str(struct buf *out, const char *s, size_t len, bool html)
 {
-	static const char hex[] = "0123456789abcdef";
-	const unsigned char *p = (const unsigned char *)s;
-	size_t		 i = 0, run = 0;
+	const char	*p = s, *end = s + len, *run = s;
+	unsigned	 mask = html ? 3 : 1;
 	uint32_t	 r;
 	int		 k;
-	char		 esc[8];
 
 	buf_addch(out, '"');
-	while (i < len) {
-		if (p[i] >= 0x20 && p[i] < 0x80 && p[i] != '"' &&
-		    p[i] != '\\' && (!html || (p[i] != '<' && p[i] != '>' &&
-		    p[i] != '&'))) {
-			i++;
-			run++;
+	for (;;) {
+		p = skip_safe(p, end, mask);
+		if (p == end)
+			break;
+		if ((unsigned char)*p < 0x80) {
+			buf_add(out, run, (size_t)(p - run));
+			json_esc_ascii(out, (unsigned char)*p);
+			run = ++p;
 			continue;
 		}
-		buf_add(out, s + i - run, run);
-		run = 0;
-		if (p[i] < 0x80) {
-			switch (p[i]) {
-			case '"': buf_addstr(out, "\\\""); break;
-			case '\\': buf_addstr(out, "\\\\"); break;
-			case '\n': buf_addstr(out, "\\n"); break;
-			case '\r': buf_addstr(out, "\\r"); break;
-			case '\t': buf_addstr(out, "\\t"); break;
-			default:
-				snprintf(esc, sizeof(esc), "\\u00%c%c",
-				    hex[p[i] >> 4], hex[p[i] & 15]);
-				buf_addstr(out, esc);
-			}
-			i++;
+		k = utf8_decode((const unsigned char *)p, (size_t)(end - p),
+		    &r);
+		if (k >= 0 && r != 0x2028 && r != 0x2029) {
+			p += k;
 			continue;
 		}
-		k = utf8_decode(p + i, len - i, &r);
+		buf_add(out, run, (size_t)(p - run));
 		if (k < 0) {
-			buf_addstr(out, "\\ufffd");
-			i++;
-		} else if (r == 0x2028 || r == 0x2029) {
-			buf_addstr(out, r == 0x2028 ? "\\u2028" : "\\u2029");
-			i += (size_t)k;
+			buf_add(out, "\\ufffd", 6);
+			p++;
 		} else {
-			buf_add(out, s + i, (size_t)k);
-			i += (size_t)k;
+			buf_add(out, r == 0x2028 ? "\\u2028" : "\\u2029", 6);
+			p += k;
 		}
+		run = p;
 	}
-	buf_add(out, s + i - run, run);
+	buf_add(out, run, (size_t)(end - run));
 	buf_addch(out, '"');
 }
 
@@ -940,6 +998,19 @@ json_strs(struct buf *out, const struct alertd_strs *s)
 	buf_addch(out, ']');
 }
 
+/* %016x, without snprintf. */
+static const char *
+fp_hex(uint64_t fp, char out[FP_STR_MAX])
+{
+	static const char hex[] = "0123456789abcdef";
+	int	i;
+
+	for (i = 15; i >= 0; i--, fp >>= 4)
+		out[i] = hex[fp & 15];
+	out[16] = '\0';
+	return out;
+}
+
 void
 api_json_alert(struct buf *out, const struct alert *a,
     const struct alert_status *st, const char *const *receivers,
@@ -952,8 +1023,9 @@ api_json_alert(struct buf *out, const struct alert *a,
 	api_json_labels(out, a->annotations);
 	buf_addstr(out, ",\"endsAt\":");
 	api_json_time(out, a->ends_at, a->ends_off);
-	buf_addf(out, ",\"fingerprint\":\"%s\",\"receivers\":[",
-	    fp_format(a->fp, fp));
+	buf_addstr(out, ",\"fingerprint\":\"");
+	buf_add(out, fp_hex(a->fp, fp), 16);
+	buf_addstr(out, "\",\"receivers\":[");
 	for (i = 0; i < n_receivers; i++) {
 		buf_addstr(out, i > 0 ? ",{\"name\":" : "{\"name\":");
 		api_json_string(out, receivers[i], strlen(receivers[i]));
@@ -967,8 +1039,9 @@ api_json_alert(struct buf *out, const struct alert *a,
 	json_strs(out, &st->muted_by);
 	buf_addstr(out, ",\"silencedBy\":");
 	json_strs(out, &st->silenced_by);
-	buf_addf(out, ",\"state\":\"%s\"},\"updatedAt\":",
-	    alert_state_str(st->state));
+	buf_addstr(out, ",\"state\":\"");
+	buf_addstr(out, alert_state_str(st->state));
+	buf_addstr(out, "\"},\"updatedAt\":");
 	api_json_time(out, a->updated_at, 0);
 	if (a->generator_url[0] != '\0') {
 		buf_addstr(out, ",\"generatorURL\":");
