@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "alertd/alert.h"
+#include "alertd/alert_memo.h"
 #include "alertd/alertd.h"
 #include "alertd/api_gofmt.h"
 #include "alertd/api_jscan.h"
@@ -1011,29 +1012,70 @@ fp_hex(uint64_t fp, char out[FP_STR_MAX])
 	return out;
 }
 
-void
-api_json_alert(struct buf *out, const struct alert *a,
-    const struct alert_status *st, const char *const *receivers,
-    size_t n_receivers)
+/* The alert's JSON around its receivers and status, as the memo keeps it. */
+static struct alert_json *
+build_json(const struct alert *a)
 {
-	char	fp[FP_STR_MAX];
-	size_t	i;
+	struct alert_json	*j;
+	struct buf		 b;
+	size_t			 p1, p2, len;
+	char			 fp[FP_STR_MAX];
 
-	buf_addstr(out, "{\"annotations\":");
-	api_json_labels(out, a->annotations);
-	buf_addstr(out, ",\"endsAt\":");
-	api_json_time(out, a->ends_at, a->ends_off);
-	buf_addstr(out, ",\"fingerprint\":\"");
-	buf_add(out, fp_hex(a->fp, fp), 16);
-	buf_addstr(out, "\",\"receivers\":[");
-	for (i = 0; i < n_receivers; i++) {
-		buf_addstr(out, i > 0 ? ",{\"name\":" : "{\"name\":");
-		api_json_string(out, receivers[i], strlen(receivers[i]));
-		buf_addch(out, '}');
+	buf_init(&b, BUF_NOCAP);
+	buf_addstr(&b, "{\"annotations\":");
+	api_json_labels(&b, a->annotations);
+	buf_addstr(&b, ",\"endsAt\":");
+	api_json_time(&b, a->ends_at, a->ends_off);
+	buf_addstr(&b, ",\"fingerprint\":\"");
+	buf_add(&b, fp_hex(a->fp, fp), 16);
+	buf_addstr(&b, "\",\"receivers\":[");
+	p1 = buf_len(&b);
+	buf_addstr(&b, "],\"startsAt\":");
+	api_json_time(&b, a->starts_at, a->starts_off);
+	buf_addstr(&b, ",\"status\":{");
+	p2 = buf_len(&b) - p1;
+	buf_addstr(&b, "},\"updatedAt\":");
+	api_json_time(&b, a->updated_at, 0);
+	if (a->generator_url[0] != '\0') {
+		buf_addstr(&b, ",\"generatorURL\":");
+		api_json_string(&b, a->generator_url,
+		    strlen(a->generator_url));
 	}
-	buf_addstr(out, "],\"startsAt\":");
-	api_json_time(out, a->starts_at, a->starts_off);
-	buf_addstr(out, ",\"status\":{\"inhibitedBy\":");
+	buf_addstr(&b, ",\"labels\":");
+	api_json_labels(&b, a->labels);
+	buf_addch(&b, '}');
+	len = buf_len(&b);
+	j = xmalloc(sizeof(*j) + len + 1);
+	j->p1 = (uint32_t)p1;
+	j->p2 = (uint32_t)p2;
+	j->p3 = (uint32_t)(len - p1 - p2);
+	memcpy(j->s, buf_str(&b), len + 1);
+	buf_release(&b);
+	return j;
+}
+
+static const struct alert_json *
+alert_json(const struct alert *a)
+{
+	struct alert_memo	*m = alert_memo_get(a);
+	const struct alert_json	*j;
+
+	j = atomic_load_explicit(&m->json, memory_order_acquire);
+	if (j != NULL)
+		return j;
+	return alert_memo_set_json(m, build_json(a));
+}
+
+static void
+json_status(struct buf *out, const struct alert_status *st)
+{
+	if (st->state == ALERT_STATE_ACTIVE && st->inhibited_by.n == 0 &&
+	    st->muted_by.n == 0 && st->silenced_by.n == 0) {
+		buf_addstr(out, "\"inhibitedBy\":[],\"mutedBy\":[],"
+		    "\"silencedBy\":[],\"state\":\"active\"");
+		return;
+	}
+	buf_addstr(out, "\"inhibitedBy\":");
 	json_strs(out, &st->inhibited_by);
 	buf_addstr(out, ",\"mutedBy\":");
 	json_strs(out, &st->muted_by);
@@ -1041,16 +1083,47 @@ api_json_alert(struct buf *out, const struct alert *a,
 	json_strs(out, &st->silenced_by);
 	buf_addstr(out, ",\"state\":\"");
 	buf_addstr(out, alert_state_str(st->state));
-	buf_addstr(out, "\"},\"updatedAt\":");
-	api_json_time(out, a->updated_at, 0);
-	if (a->generator_url[0] != '\0') {
-		buf_addstr(out, ",\"generatorURL\":");
-		api_json_string(out, a->generator_url,
-		    strlen(a->generator_url));
+	buf_addch(out, '"');
+}
+
+void
+api_json_receivers(struct buf *out, const char *const *receivers,
+    size_t n_receivers)
+{
+	size_t	i;
+
+	for (i = 0; i < n_receivers; i++) {
+		buf_addstr(out, i > 0 ? ",{\"name\":" : "{\"name\":");
+		api_json_string(out, receivers[i], strlen(receivers[i]));
+		buf_addch(out, '}');
 	}
-	buf_addstr(out, ",\"labels\":");
-	api_json_labels(out, a->labels);
-	buf_addch(out, '}');
+}
+
+void
+api_json_alert_rcv(struct buf *out, const struct alert *a,
+    const struct alert_status *st, const char *rcv_json, size_t rcv_len)
+{
+	const struct alert_json	*j = alert_json(a);
+
+	buf_add(out, j->s, j->p1);
+	buf_add(out, rcv_json, rcv_len);
+	buf_add(out, j->s + j->p1, j->p2);
+	json_status(out, st);
+	buf_add(out, j->s + j->p1 + j->p2, j->p3);
+}
+
+void
+api_json_alert(struct buf *out, const struct alert *a,
+    const struct alert_status *st, const char *const *receivers,
+    size_t n_receivers)
+{
+	const struct alert_json	*j = alert_json(a);
+
+	buf_add(out, j->s, j->p1);
+	api_json_receivers(out, receivers, n_receivers);
+	buf_add(out, j->s + j->p1, j->p2);
+	json_status(out, st);
+	buf_add(out, j->s + j->p1 + j->p2, j->p3);
 }
 
 void
