@@ -89,6 +89,33 @@ alert_memo_set_json(struct alert_memo *m, struct alert_json *j)
 	return want;
 }
 
+void
+alert_memo_prefetch(struct alert *const *v, size_t n, size_t i, bool labels)
+{
+	struct alert_memo	*m;
+	const char		*l;
+
+	if (i + 8 < n)
+		__builtin_prefetch(v[i + 8]);
+	if (i + 4 < n && labels) {
+		/* The pairs, then the names and values they point to. */
+		l = (const char *)v[i + 4]->labels;
+		__builtin_prefetch(l);
+		__builtin_prefetch(l + 64);
+		__builtin_prefetch(l + 128);
+		__builtin_prefetch(l + 192);
+	}
+	if (i + 4 < n) {
+		m = atomic_load_explicit(&v[i + 4]->memo,
+		    memory_order_relaxed);
+		if (m != NULL) {
+			__builtin_prefetch(m);
+			__builtin_prefetch(atomic_load_explicit(&m->json,
+			    memory_order_relaxed));
+		}
+	}
+}
+
 uint64_t
 alert_memo_cfg_gen(struct config *cfg)
 {

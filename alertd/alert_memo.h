@@ -4,7 +4,8 @@
  * Alertmanager keeps a marker entry per alert:
  *
  *   json      the alert's gettableAlert JSON without its receivers and
- *             status, in three parts (api_json.c builds it).  An alert is
+ *             status, in three parts, and its sort keys (api_json.c
+ *             builds it).  An alert is
  *             immutable, so this is built once, by the first GET that
  *             lists the alert, published with a compare-and-swap and read
  *             without a lock;
@@ -30,14 +31,24 @@
 #define ALERTD_ALERTD_ALERT_MEMO_H
 
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 struct alert;
 struct config;
 
-/* The JSON of one alert around its receivers and status (immutable). */
+/*
+ * The JSON of one alert around its receivers and status, and the keys
+ * types.AlertSlice sorts alerts by (immutable).
+ */
 struct alert_json {
+	/* AlertSlice's keys: the values of job and instance (NULL when
+	 * absent, borrowed from the alert's labels), and their first 8
+	 * bytes, big-endian, zero-padded: unequal prefixes order the
+	 * strings as strcmp does. */
+	const char	*key[2];
+	uint64_t	 key8[2];
 	uint32_t	 p1;	/* {"annotations":..,"endsAt":..,
 				 * "fingerprint":..,"receivers":[ */
 	uint32_t	 p2;	/* ],"startsAt":..,"status":{ */
@@ -78,6 +89,15 @@ void	alert_memo_unlock(const struct alert *a);
  */
 const struct alert_json *alert_memo_set_json(struct alert_memo *m,
 	    struct alert_json *j);
+
+/*
+ * Alerts are scattered over the heap and a GET misses the cache on each
+ * (the alert, its memo, its JSON; its labels when a filter reads them):
+ * call this at v[i] to start loading those of the alerts a few places
+ * ahead.
+ */
+void	alert_memo_prefetch(struct alert *const *v, size_t n, size_t i,
+	    bool labels);
 
 /*
  * A number naming cfg among the configs seen so far (never 0): equal

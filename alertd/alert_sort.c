@@ -13,18 +13,13 @@
 #include "alertd/alert.h"
 #include "alertd/xmalloc.h"
 
-struct fpkey {
-	uint64_t	 fp;
-	struct alert	*a;
-};
-
 /* Below this, insertion sort beats the passes. */
 #define SMALL	32
 
 static void
-insertion(struct fpkey *k, size_t n)
+insertion(struct alert_fpkey *k, size_t n)
 {
-	struct fpkey	t;
+	struct alert_fpkey	t;
 	size_t		i, j;
 
 	for (i = 1; i < n; i++) {
@@ -36,10 +31,10 @@ insertion(struct fpkey *k, size_t n)
 }
 
 static void
-radix(struct fpkey *k, struct fpkey *tmp, size_t n)
+radix(struct alert_fpkey *k, struct alert_fpkey *tmp, size_t n)
 {
 	size_t		 count[8][256], pos[256], i, sum;
-	struct fpkey	*src = k, *dst = tmp, *t;
+	struct alert_fpkey	*src = k, *dst = tmp, *t;
 	unsigned	 pass, b;
 
 	memset(count, 0, sizeof(count));
@@ -63,10 +58,20 @@ radix(struct fpkey *k, struct fpkey *tmp, size_t n)
 		memcpy(k, src, n * sizeof(*k));
 }
 
+/* Insertion sort for a few, else radix through tmp (n entries). */
+static void
+sort_keys(struct alert_fpkey *k, struct alert_fpkey *tmp, size_t n)
+{
+	if (n <= SMALL)
+		insertion(k, n);
+	else
+		radix(k, tmp, n);
+}
+
 void
 alert_sort_fp(struct alert **v, size_t n)
 {
-	struct fpkey	*k;
+	struct alert_fpkey	*k;
 	size_t		 i;
 
 	if (n < 2)
@@ -76,13 +81,22 @@ alert_sort_fp(struct alert **v, size_t n)
 		if (i + 8 < n)
 			__builtin_prefetch(v[i + 8]);
 		k[i].fp = v[i]->fp;
-		k[i].a = v[i];
+		k[i].p = v[i];
 	}
-	if (n <= SMALL)
-		insertion(k, n);
-	else
-		radix(k, k + n, n);
+	sort_keys(k, k + n, n);
 	for (i = 0; i < n; i++)
-		v[i] = k[i].a;
+		v[i] = k[i].p;
 	free(k);
+}
+
+void
+alert_sort_keys(struct alert_fpkey *k, size_t n)
+{
+	struct alert_fpkey	*tmp;
+
+	if (n < 2)
+		return;
+	tmp = n <= SMALL ? NULL : xreallocarray(NULL, n, sizeof(*tmp));
+	sort_keys(k, tmp, n);
+	free(tmp);
 }

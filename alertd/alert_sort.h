@@ -9,10 +9,20 @@
 #define ALERTD_ALERTD_ALERT_SORT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct alert;
 
 /* Sorts v[0..n) by fingerprint, ascending (ties keep no order). */
 void	alert_sort_fp(struct alert **v, size_t n);
+
+/* A fingerprint and what goes with it. */
+struct alert_fpkey {
+	uint64_t	 fp;
+	void		*p;
+};
+
+/* Sorts k[0..n) by fp, ascending; stable (ties keep their order). */
+void	alert_sort_keys(struct alert_fpkey *k, size_t n);
 
 #endif

@@ -231,29 +231,6 @@ get_one(struct get_ctx *c, const struct api_alerts_query *q,
 }
 
 /*
- * Alerts are scattered over the heap and each costs a few cache misses
- * (the alert, its memo, its JSON): start loading those of alerts a few
- * places ahead.
- */
-static void
-prefetch(struct alert **v, size_t n, size_t i)
-{
-	struct alert_memo	*m;
-
-	if (i + 8 < n)
-		__builtin_prefetch(v[i + 8]);
-	if (i + 4 < n) {
-		m = atomic_load_explicit(&v[i + 4]->memo,
-		    memory_order_relaxed);
-		if (m != NULL) {
-			__builtin_prefetch(m);
-			__builtin_prefetch(atomic_load_explicit(&m->json,
-			    memory_order_relaxed));
-		}
-	}
-}
-
-/*
  * The answer can be megabytes: once RESERVE_AFTER alerts were seen, room
  * for the rest at the rate so far, so that it is not copied as it grows.
  */
@@ -285,7 +262,7 @@ get_alerts(struct api_req *rq, struct api_resp *resp)
 	resp->content_type = "application/json";
 	buf_addch(&resp->body, '[');
 	for (i = 0; i < n; i++) {
-		prefetch(v, n, i);
+		alert_memo_prefetch(v, n, i, q.filter.n > 0);
 		get_one(&c, &q, v[i], &resp->body, &k);
 		if (i + 1 == RESERVE_AFTER && k > 0)
 			reserve(&resp->body, n - i - 1, i + 1);

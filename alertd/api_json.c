@@ -1012,6 +1012,18 @@ fp_hex(uint64_t fp, char out[FP_STR_MAX])
 	return out;
 }
 
+static void
+sort_key(struct alert_json *j, int k, const char *v)
+{
+	uint64_t	x = 0;
+	int		i;
+
+	j->key[k] = v;
+	for (i = 0; v != NULL && i < 8 && v[i] != '\0'; i++)
+		x |= (uint64_t)(unsigned char)v[i] << (56 - 8 * i);
+	j->key8[k] = x;
+}
+
 /* The alert's JSON around its receivers and status, as the memo keeps it. */
 static struct alert_json *
 build_json(const struct alert *a)
@@ -1046,6 +1058,8 @@ build_json(const struct alert *a)
 	buf_addch(&b, '}');
 	len = buf_len(&b);
 	j = xmalloc(sizeof(*j) + len + 1);
+	sort_key(j, 0, labels_get(a->labels, "job"));
+	sort_key(j, 1, labels_get(a->labels, "instance"));
 	j->p1 = (uint32_t)p1;
 	j->p2 = (uint32_t)p2;
 	j->p3 = (uint32_t)(len - p1 - p2);
@@ -1054,8 +1068,8 @@ build_json(const struct alert *a)
 	return j;
 }
 
-static const struct alert_json *
-alert_json(const struct alert *a)
+const struct alert_json *
+api_json_memo(const struct alert *a)
 {
 	struct alert_memo	*m = alert_memo_get(a);
 	const struct alert_json	*j;
@@ -1103,7 +1117,7 @@ void
 api_json_alert_rcv(struct buf *out, const struct alert *a,
     const struct alert_status *st, const char *rcv_json, size_t rcv_len)
 {
-	const struct alert_json	*j = alert_json(a);
+	const struct alert_json	*j = api_json_memo(a);
 
 	buf_add(out, j->s, j->p1);
 	buf_add(out, rcv_json, rcv_len);
@@ -1117,7 +1131,7 @@ api_json_alert(struct buf *out, const struct alert *a,
     const struct alert_status *st, const char *const *receivers,
     size_t n_receivers)
 {
-	const struct alert_json	*j = alert_json(a);
+	const struct alert_json	*j = api_json_memo(a);
 
 	buf_add(out, j->s, j->p1);
 	api_json_receivers(out, receivers, n_receivers);

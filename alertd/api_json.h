@@ -104,6 +104,12 @@ void	api_json_time(struct buf *out, ad_time_t t, int32_t off);
 void	api_json_alert(struct buf *out, const struct alert *a,
 	    const struct alert_status *st, const char *const *receivers,
 	    size_t n_receivers);
+/*
+ * The alert's JSON without receivers and status, and its sort keys, from
+ * its memo (built on first use).
+ */
+struct alert_json;
+const struct alert_json *api_json_memo(const struct alert *a);
 /* The receivers array's contents: {"name":"a"},{"name":"b"}. */
 void	api_json_receivers(struct buf *out, const char *const *receivers,
 	    size_t n_receivers);
