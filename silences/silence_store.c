@@ -479,7 +479,8 @@ silence_store_version(struct silence_store *ss)
 
 /*
  * state.merge: drop what has passed its retention; keep the newer of two
- * versions (force: a later record of our own log always wins).
+ * versions (force: a record of our own log, where a later one always
+ * wins and regexes are compiled only when first matched).
  */
 static bool
 merge(struct silence_store *ss, struct silence *s, ad_time_t expires_at,
@@ -497,7 +498,9 @@ merge(struct silence_store *ss, struct silence *s, ad_time_t expires_at,
 		silence_unref(s);
 		return false;
 	}
-	if (silence_validate(s, &e) == -1) {
+	/* Our own log holds only silences validated when they were stored. */
+	if ((force ? silence_validate_stored(s, &e) :
+	    silence_validate(s, &e)) == -1) {
 		log_warn("silences: dropping stored silence %s: %s", s->id,
 		    e.msg);
 		silence_unref(s);
