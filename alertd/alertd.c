@@ -17,6 +17,7 @@
 #include "config/config.h"
 #include "routing/labels.h"
 #include "routing/matcher.h"
+#include "silences/silence_store.h"
 
 void
 alertd_strs_add(struct alertd_strs *s, const char *str)
@@ -287,6 +288,12 @@ alertd_receivers(struct alertd *ad, const struct config *cfg,
 		route_walk(cfg->route, ls, emit, ctx);
 }
 
+static void
+emit_str(void *ctx, const char *s)
+{
+	alertd_strs_add(ctx, s);
+}
+
 void
 alertd_status(struct alertd *ad, const struct alert *a, ad_time_t now,
     struct alert_status *st)
@@ -294,6 +301,9 @@ alertd_status(struct alertd *ad, const struct alert *a, ad_time_t now,
 	alertd_status_fn fn;
 	size_t		 i;
 
+	if (ad->silences != NULL)
+		silence_store_mutes_alert(ad->silences, a, now, emit_str,
+		    &st->silenced_by);
 	for (i = 0; i < ad->n_status; i++) {
 		fn = (alertd_status_fn)ad->status[i].fn;
 		fn(ad->status[i].arg, a, now, st);

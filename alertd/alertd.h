@@ -17,9 +17,11 @@
  *               "receivers"; the receiver= filter).  routing/ registers
  *               route_match; the default walks cfg->route as
  *               dispatch.Route.Match does.
- *   status      what mutes an alert now: each registered hook appends to
- *               silenced_by / inhibited_by / muted_by (silences/, the
- *               inhibitor, time intervals).  The API derives the state:
+ *   status      what mutes an alert now: the silence store (ad->silences,
+ *               when set) fills silenced_by, keeping each alert's mark
+ *               on the alert (silence_store_mutes_alert); each
+ *               registered hook appends to inhibited_by / muted_by (the
+ *               inhibitor, time intervals) or silenced_by.  The API derives the state:
  *               suppressed if any list is non-empty, else active.  With
  *               no hook every alert is active (Alertmanager with no
  *               silences and no inhibit rules).
@@ -225,7 +227,10 @@ int	alertd_reload(struct alertd *ad, struct ad_errs *errs);
 /* Runs the receivers hook (or the default) for ls under cfg. */
 void	alertd_receivers(struct alertd *ad, const struct config *cfg,
 	    const struct labels *ls, alertd_emit_fn emit, void *ctx);
-/* Runs every status hook and sets st->state.  st must be initialised. */
+/*
+ * Asks the silence store and every status hook, then sets st->state.  st
+ * must be initialised.
+ */
 void	alertd_status(struct alertd *ad, const struct alert *a, ad_time_t now,
 	    struct alert_status *st);
 /* Runs the stop hooks, last registered first. */

@@ -559,21 +559,6 @@ mkdir_p(const char *path)
 
 static struct silence_file	*silence_file;
 
-/* What silences mute an alert now (the API's silencedBy). */
-static void
-silence_status(void *arg, const struct alert *a, ad_time_t now,
-    struct alert_status *st)
-{
-	struct silence_mark	m;
-	size_t			i;
-
-	memset(&m, 0, sizeof(m));
-	silence_store_mutes(arg, a->labels, now, &m);
-	for (i = 0; i < m.nactive; i++)
-		alertd_strs_add(&st->silenced_by, m.active[i]);
-	silence_mark_release(&m);
-}
-
 static void
 silences_maintenance(struct alertd *ad)
 {
@@ -633,7 +618,7 @@ setup_silences(struct alertd *ad)
 		log_warnkv("Importing Alertmanager's silences failed", "err",
 		    err.msg, (char *)NULL);
 	free(snap);
-	alertd_add_status(ad, silence_status, ad->silences);
+	/* alertd_status asks ad->silences for silencedBy from now on. */
 	return 0;
 }
 
