@@ -15,13 +15,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alertd/alert_memo.h"
 #include "alertd/pool.h"
 #include "alertd/xmalloc.h"
 #include "routing/labels.h"
 
 #define ALIGN4(n)	(((n) + 3) & ~(size_t)3)
 
-_Static_assert(sizeof(struct alert) == 48, "alert head");
+_Static_assert(sizeof(struct alert) == 56, "alert head");
 
 static struct alert_loose_ *
 loose(const struct alert *a)
@@ -41,6 +42,7 @@ alert_free(struct labels_owner *o)
 		labels_unref(loose(a)->labels);
 		labels_unref(loose(a)->annotations);
 	}
+	alert_memo_free(atomic_load_explicit(&a->memo, memory_order_relaxed));
 	if (a->owner.flags & ALERT_POOLED)
 		pool_free(a);
 	else
@@ -75,6 +77,7 @@ alert_block(size_t size, uint8_t flags)
 	a->owner.type = LABELS_OWNER_ALERT;
 	a->owner.flags = flags;
 	a->owner.aux = 0;
+	atomic_init(&a->memo, NULL);
 	return a;
 }
 
@@ -248,6 +251,7 @@ alert_copy(const struct alert *a)
 	c->owner.flags = (uint8_t)((a->owner.flags & ~ALERT_POOLED) |
 	    (c->owner.flags & ALERT_POOLED));
 	c->owner.aux = a->owner.aux;
+	atomic_init(&c->memo, NULL);
 	labels_pack_copied(alert_labels(c));
 	labels_pack_copied(alert_annotations(c));
 	return c;

@@ -31,6 +31,8 @@
 #include "alertd/timeutil.h"
 #include "routing/labels.h"
 
+struct alert_memo;
+
 /* struct alert.owner.flags */
 #define ALERT_PACKED	0x01
 #define ALERT_TIMEOUT	0x02
@@ -49,6 +51,12 @@ struct alert {
 	 */
 	int32_t		 starts_off;
 	int32_t		 ends_off;
+	/*
+	 * What the API derived from the alert (alertd/alert_memo.h): a
+	 * cache, built lazily, freed with the alert; NULL until then.
+	 * Never copied with the alert (alert_copy starts it empty).
+	 */
+	_Atomic(struct alert_memo *) memo;
 	/* Loose: struct alert_loose_.  Packed: the sets and their text. */
 };
 

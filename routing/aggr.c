@@ -268,7 +268,8 @@ sort_alerts(struct alert **v, size_t n)
 	free(it);
 }
 
-/* The alert as flushed: a firing alert goes out with a zero endsAt. */
+/* The alert as flushed: a firing alert goes out with a zero endsAt (its
+ * startsAt keeps the client's UTC offset, as Go's time.Time does). */
 static struct alert *
 flush_copy(struct alert *a, ad_time_t now)
 {
