@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "alertd/pool.h"
 #include "alertd/xmalloc.h"
 
 #define INTERN_SHARDS	32		/* a power of two */
@@ -146,7 +147,7 @@ shard_add(struct ishard *sh, struct istr *scope, uint32_t hash,
 
 	if (sh->n + 1 > sh->nb)
 		shard_grow(sh);
-	p = xmalloc(sizeof(*p) + len + 1);
+	p = pool_get(sizeof(*p) + len + 1);
 	atomic_init(&p->refs, 1);
 	atomic_init(&p->n_values, 0);
 	atomic_init(&p->added, 0);
@@ -276,7 +277,7 @@ intern_unref(struct istr *p)
 		atomic_fetch_sub_explicit(&scope->n_values, 1,
 		    memory_order_relaxed);
 	atomic_fetch_sub_explicit(&count, 1, memory_order_relaxed);
-	free(p);
+	pool_put(p, sizeof(*p) + p->len + 1);
 	intern_unref(scope);
 }
 

@@ -18,7 +18,8 @@
  * unref are atomic and take the lock only for what may be the last
  * reference, so a string found under the lock is never freed under the
  * finder.  The same bytes in the same scope are always the same object.
- * Thread: any.  The shard locks are leaves: nothing is called under them.
+ * Thread: any.  Under a shard lock only the pool (pool.h) and malloc
+ * are called: both take only their own leaf locks.
  */
 #ifndef ALERTD_ALERTD_INTERN_H
 #define ALERTD_ALERTD_INTERN_H

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <ifaddrs.h>
 #include <limits.h>
+#include <malloc.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <signal.h>
@@ -728,12 +729,46 @@ block_signals(sigset_t *wait)
 	sigaddset(wait, SIGINT);
 }
 
+/*
+ * The heap trim: a burst of posts leaves the HTTP threads' malloc arenas
+ * holding the pages of their freed request buffers (about 1 MB after
+ * 10k alerts in batches of 100, a third of what the alerts take).  Once
+ * the store has seen no put for a tick, malloc_trim hands the free pages
+ * back; it runs once per burst, never while posts keep coming.
+ */
+#define TRIM_TICK	(500 * AD_MS)
+
+struct trim {
+	uint64_t	 seen;		/* store_puts at the last tick */
+	bool		 dirty;		/* puts since the last trim */
+	int64_t		 next;
+};
+
+static void
+trim_tick(struct alertd *ad, struct trim *t)
+{
+	uint64_t	puts;
+
+	if (ad_mono() < t->next)
+		return;
+	t->next = ad_mono() + TRIM_TICK;
+	puts = store_puts(ad->alerts);
+	if (puts != t->seen) {
+		t->seen = puts;
+		t->dirty = true;
+	} else if (t->dirty) {
+		malloc_trim(0);
+		t->dirty = false;
+	}
+}
+
 /* Waits for signals; runs the GC when its interval elapses. */
 static void
 run(struct alertd *ad, const sigset_t *wait)
 {
 	struct ad_errs	errs;
 	struct timespec	ts;
+	struct trim	trim = { 0, false, 0 };
 	int64_t		next_gc = ad_mono() + ad->gc_interval, left;
 	int64_t		next_maint = ad_mono() + ad->maintenance_interval;
 	int		sig;
@@ -743,8 +778,11 @@ run(struct alertd *ad, const sigset_t *wait)
 			silences_maintenance(ad);
 			next_maint = ad_mono() + ad->maintenance_interval;
 		}
+		trim_tick(ad, &trim);
 		left = (next_gc < next_maint ? next_gc : next_maint) -
 		    ad_mono();
+		if (left > trim.next - ad_mono())
+			left = trim.next - ad_mono();
 		if (left < 0)
 			left = 0;
 		ts.tv_sec = left / AD_SEC;

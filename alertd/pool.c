@@ -14,6 +14,7 @@
 #include <sys/mman.h>
 
 #include "alertd/log.h"
+#include "alertd/xmalloc.h"
 
 #define POOL_SLAB	(16 * 1024)
 #define POOL_REGION	(1024 * 1024)
@@ -214,6 +215,21 @@ pool_free(void *p)
 	if (!s->listed)
 		list_add(cls, s);
 	pthread_mutex_unlock(&cls->lock);
+}
+
+void *
+pool_get(size_t size)
+{
+	return size > 0 && size <= POOL_MAX ? pool_alloc(size) : xmalloc(size);
+}
+
+void
+pool_put(void *p, size_t size)
+{
+	if (size > 0 && size <= POOL_MAX)
+		pool_free(p);
+	else
+		free(p);
 }
 
 size_t

@@ -25,6 +25,13 @@
 void	*pool_alloc(size_t size);
 /* A block from pool_alloc (NULL is fine). */
 void	 pool_free(void *p);
+/*
+ * For blocks whose size is known again when they are freed (interned
+ * strings, shapes): from the pool when size fits, else from malloc.
+ * pool_put must be given the size pool_get was.
+ */
+void	*pool_get(size_t size);
+void	 pool_put(void *p, size_t size);		/* NULL is fine */
 /* Bytes of the slabs in use (tests, metrics). */
 size_t	 pool_slab_bytes(void);
 

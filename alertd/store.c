@@ -59,6 +59,7 @@ struct store {
 	struct gc_cb	*gcs;
 	size_t		 n_gcs;
 	atomic_size_t	 count;
+	atomic_uint_fast64_t puts;	/* store_put and _many calls */
 };
 
 _Static_assert((1 << SHARD_BITS) == STORE_SHARDS, "shard bits");
@@ -152,6 +153,7 @@ store_new(void)
 	for (i = 0; i < STORE_SHARDS; i++)
 		pthread_mutex_init(&s->shards[i].lock, NULL);
 	atomic_init(&s->count, 0);
+	atomic_init(&s->puts, 0);
 	return s;
 }
 
@@ -215,8 +217,8 @@ shard_put(struct store *s, struct shard *sh, struct alert *a,
 	*drop1 = old;
 }
 
-void
-store_put(struct store *s, struct alert *a)
+static void
+put_one(struct store *s, struct alert *a)
 {
 	struct shard	*sh = shard_of(s, a->fp);
 	struct alert	*drop1, *drop2;
@@ -233,8 +235,22 @@ store_put_many(struct store *s, struct alert **v, size_t n)
 {
 	size_t	i;
 
+	atomic_fetch_add_explicit(&s->puts, 1, memory_order_relaxed);
 	for (i = 0; i < n; i++)
-		store_put(s, v[i]);
+		put_one(s, v[i]);
+}
+
+void
+store_put(struct store *s, struct alert *a)
+{
+	atomic_fetch_add_explicit(&s->puts, 1, memory_order_relaxed);
+	put_one(s, a);
+}
+
+uint64_t
+store_puts(struct store *s)
+{
+	return atomic_load_explicit(&s->puts, memory_order_relaxed);
 }
 
 struct alert *

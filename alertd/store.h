@@ -63,6 +63,11 @@ struct alert	*store_get(struct store *s, uint64_t fp);
 size_t		 store_list(struct store *s, struct alert ***out);
 void		 store_list_free(struct alert **v, size_t n);
 size_t		 store_count(struct store *s);
+/*
+ * How many times store_put or store_put_many was called: a generation
+ * that changes whenever anything was put (the heap trim's "quiet" test).
+ */
+uint64_t	 store_puts(struct store *s);
 
 /*
  * Registers fn; with replay, fn is first called for every stored alert

@@ -21,6 +21,7 @@
 #include "alertd/buf.h"
 #include "alertd/err.h"
 #include "alertd/intern.h"
+#include "alertd/pool.h"
 #include "alertd/utf8.h"
 #include "alertd/xmalloc.h"
 
@@ -681,6 +682,13 @@ sshard_grow(struct sshard *ss)
 	free(old);
 }
 
+/* The bytes of a shape of n_all pairs (from the pool: it lives long). */
+static size_t
+shape_size(uint32_t n_all)
+{
+	return sizeof(struct lshape) + n_all * sizeof(struct lshape_pair);
+}
+
 /*
  * Under ss->lock: a new shape (refs = 1) for k, linked in, or NULL (no
  * id left).  names and values are k's interned strings (values NULL
@@ -694,9 +702,9 @@ shape_add(struct sshard *ss, const struct shape_key *k,
 	uint32_t	 i, slot = 0;
 	size_t		 j;
 
-	sh = xmalloc(sizeof(*sh) + k->n_all * sizeof(sh->p[0]));
+	sh = pool_get(shape_size(k->n_all));
 	if (id_take(sh) == -1) {
-		free(sh);
+		pool_put(sh, shape_size(k->n_all));
 		return NULL;
 	}
 	atomic_init(&sh->refs, 1);
@@ -767,7 +775,7 @@ shape_free(struct lshape *sh)
 	}
 	id_give_back(sh->id);
 	atomic_fetch_sub_explicit(&shape_count, 1, memory_order_relaxed);
-	free(sh);
+	pool_put(sh, shape_size(sh->n_all));
 }
 
 /* As intern_unref: the last reference is dropped under the lock. */
