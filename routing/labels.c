@@ -686,7 +686,8 @@ sshard_grow(struct sshard *ss)
 static size_t
 shape_size(uint32_t n_all)
 {
-	return sizeof(struct lshape) + n_all * sizeof(struct lshape_pair);
+	return sizeof(struct lshape) + n_all * (sizeof(struct lshape_pair) +
+	    sizeof(uint16_t));
 }
 
 /*
@@ -699,9 +700,12 @@ shape_add(struct sshard *ss, const struct shape_key *k,
     struct istr *const *names, struct istr *const *values)
 {
 	struct lshape	*sh;
+	uint16_t	*slots;
 	uint32_t	 i, slot = 0;
 	size_t		 j;
 
+	if (k->n_all > UINT16_MAX)
+		return NULL;		/* the set stays unpacked */
 	sh = pool_get(shape_size(k->n_all));
 	if (id_take(sh) == -1) {
 		pool_put(sh, shape_size(k->n_all));
@@ -711,14 +715,15 @@ shape_add(struct sshard *ss, const struct shape_key *k,
 	sh->hash = k->hash;
 	sh->n = k->n;
 	sh->n_all = k->n_all;
+	slots = (uint16_t *)(void *)(sh->p + sh->n_all);
 	for (i = 0; i < k->n_all; i++) {
 		sh->p[i].name = intern_ref(names[i])->s;
 		sh->p[i].value = NULL;
-		sh->p[i].slot = 0;
+		slots[i] = 0;
 		if (values[i] != NULL)
 			sh->p[i].value = intern_ref(values[i])->s;
 		else
-			sh->p[i].slot = slot++;
+			slots[i] = (uint16_t)slot++;
 	}
 	sh->n_inline = slot;
 	if (ss->n + 1 > ss->nb)
@@ -915,7 +920,7 @@ labels_extra(const struct labels *ls)
 		return NULL;
 	if (sh->p[sh->n].value != NULL)
 		return sh->p[sh->n].value;
-	return labels_inline_(ls, sh->p[sh->n].slot);
+	return labels_inline_(ls, lshape_slot_(sh, sh->n));
 }
 
 /* Pair i of src, or the extra value past its pairs. */

@@ -85,7 +85,6 @@ struct labels {
 struct lshape_pair {
 	const char	*name;		/* interned */
 	const char	*value;		/* interned, or NULL: inline */
-	uint32_t	 slot;		/* inline slot, if value == NULL */
 };
 
 struct lshape {
@@ -96,8 +95,18 @@ struct lshape {
 	uint32_t		 n_all;		/* n, + 1 with an extra value */
 	uint32_t		 n_inline;
 	struct lshape		*next;		/* hash chain */
+	/*
+	 * n_all pairs, then n_all uint16_t: the inline slot of each pair
+	 * whose value is NULL (lshape_slot_); at most UINT16_MAX pairs.
+	 */
 	struct lshape_pair	 p[];
 };
+
+static inline uint32_t
+lshape_slot_(const struct lshape *sh, uint32_t i)
+{
+	return ((const uint16_t *)(const void *)(sh->p + sh->n_all))[i];
+}
 
 #define LSHAPE_CHUNK_BITS	12
 #define LSHAPE_CHUNKS		(1u << 16)
@@ -156,7 +165,7 @@ labels_value(const struct labels *ls, uint32_t i)
 	sh = labels_shape_(ls);
 	if (sh->p[i].value != NULL)
 		return sh->p[i].value;
-	return labels_inline_(ls, sh->p[i].slot);
+	return labels_inline_(ls, lshape_slot_(sh, i));
 }
 
 /* A packed set's hidden extra value, or NULL. */
