@@ -22,7 +22,7 @@
 
 #define ALIGN4(n)	(((n) + 3) & ~(size_t)3)
 
-_Static_assert(sizeof(struct alert) == 56, "alert head");
+_Static_assert(sizeof(struct alert) == 48, "alert head");
 
 static struct alert_loose_ *
 loose(const struct alert *a)
@@ -89,9 +89,21 @@ copy_head(struct alert *dst, const struct alert *src)
 	dst->starts_at = src->starts_at;
 	dst->ends_at = src->ends_at;
 	dst->updated_at = src->updated_at;
-	dst->starts_off = src->starts_off;
-	dst->ends_off = src->ends_off;
 	alert_set_timeout(dst, alert_timeout(src));
+}
+
+void
+alert_set_offs(struct alert *a, int32_t starts_off, int32_t ends_off)
+{
+	int32_t	*o = alert_offs_(a);
+
+	if (o == NULL) {
+		if (starts_off != 0 || ends_off != 0)
+			abort();	/* packed without room: a bug */
+		return;
+	}
+	o[0] = starts_off;
+	o[1] = ends_off;
 }
 
 struct alert *
@@ -113,7 +125,7 @@ alert_new(struct labels *labels, struct labels *annotations,
 	a->starts_at = starts_at;
 	a->ends_at = ends_at;
 	a->updated_at = updated_at;
-	a->starts_off = a->ends_off = 0;
+	loose(a)->offs[0] = loose(a)->offs[1] = 0;
 	return a;
 }
 
@@ -159,12 +171,11 @@ struct layout {
 
 static void
 lay_out(struct layout *l, const struct labels_pack *pl,
-    const struct labels_pack *pa)
+    const struct labels_pack *pa, size_t head)
 {
 	l->wide = false;
 	for (;;) {
-		l->ann_off = sizeof(struct alert) +
-		    ALIGN4(labels_pack_size(pl, l->wide));
+		l->ann_off = head + ALIGN4(labels_pack_size(pl, l->wide));
 		l->str_off = l->ann_off + ALIGN4(labels_pack_size(pa, l->wide));
 		l->total = l->str_off + pl->bytes + pa->bytes;
 		/* 16-bit offsets reach the end from either set. */
@@ -174,15 +185,23 @@ lay_out(struct layout *l, const struct labels_pack *pl,
 	}
 }
 
-/* A packed alert with src's content and head, or NULL if it cannot be. */
+/*
+ * A packed alert with src's content and head, and the offsets soff and
+ * eoff, or NULL if it cannot be.
+ */
 static struct alert *
-build_packed(const struct alert *src, const struct alert *hint)
+build_packed(const struct alert *src, const struct alert *hint,
+    int32_t soff, int32_t eoff)
 {
 	struct labels_pack	 pl, pa;
 	struct layout		 l;
 	struct labels		*hl = NULL, *ha = NULL;
 	struct alert		*a;
 	const char		*url = alert_generator_url(src);
+	size_t			 head = sizeof(*a);
+
+	if (soff != 0 || eoff != 0)
+		head += 2 * sizeof(int32_t);
 
 	if (hint != NULL && (hint->owner.flags & ALERT_PACKED)) {
 		hl = alert_labels(hint);
@@ -196,17 +215,19 @@ build_packed(const struct alert *src, const struct alert *hint)
 		labels_pack_release(&pl);
 		return NULL;
 	}
-	lay_out(&l, &pl, &pa);
+	lay_out(&l, &pl, &pa, head);
 	if (l.ann_off > UINT16_MAX) {
 		labels_pack_release(&pl);
 		labels_pack_release(&pa);
 		return NULL;
 	}
-	a = alert_block(l.total, ALERT_PACKED);
+	a = alert_block(l.total, (uint8_t)(ALERT_PACKED |
+	    (head > sizeof(*a) ? ALERT_OFFS : 0)));
 	copy_head(a, src);
+	alert_set_offs(a, soff, eoff);
 	a->owner.aux = (uint16_t)l.ann_off;
-	labels_pack_write(&pl, (struct labels *)(void *)(a + 1),
-	    sizeof(*a), l.wide, (char *)a + l.str_off);
+	labels_pack_write(&pl, (struct labels *)(void *)((char *)a + head),
+	    (uint16_t)head, l.wide, (char *)a + l.str_off);
 	labels_pack_write(&pa, (struct labels *)(void *)((char *)a + l.ann_off),
 	    (uint16_t)l.ann_off, l.wide, (char *)a + l.str_off + pl.bytes);
 	return a;
@@ -219,7 +240,7 @@ alert_pack(struct alert *a, const struct alert *hint)
 
 	if (a->owner.flags & ALERT_PACKED)
 		return a;
-	p = build_packed(a, hint);
+	p = build_packed(a, hint, alert_starts_off(a), alert_ends_off(a));
 	if (p == NULL)
 		return a;
 	alert_unref(a);
@@ -238,6 +259,7 @@ alert_copy(const struct alert *a)
 		    labels_ref(loose(a)->annotations), loose(a)->url,
 		    a->starts_at, a->ends_at, a->updated_at, false);
 		copy_head(c, a);
+		alert_set_offs(c, alert_starts_off(a), alert_ends_off(a));
 		return c;
 	}
 	end = labels_pack_end(alert_labels(a));
@@ -269,38 +291,66 @@ alert_resolved_at(const struct alert *a, ad_time_t ts)
 #define AFTER(t, u)	((t) > (u))
 #define BEFORE(t, u)	((t) < (u))
 
+/* A loose alert over a's sets (references to them keep a alive). */
+static struct alert *
+loose_of(const struct alert *a)
+{
+	struct alert	*c;
+
+	c = alert_new(labels_ref(alert_labels(a)),
+	    labels_ref(alert_annotations(a)), alert_generator_url(a),
+	    a->starts_at, a->ends_at, a->updated_at, false);
+	copy_head(c, a);
+	return c;
+}
+
 struct alert *
 alert_merge(const struct alert *a, const struct alert *o)
 {
 	struct alert	*res = NULL;
-	ad_time_t	 now;
+	ad_time_t	 now, starts, ends;
+	int32_t		 soff, eoff;
 
 	/* Let o always be the younger alert. */
 	if (BEFORE(o->updated_at, a->updated_at))
 		return alert_merge(o, a);
-	/* o's content and head; the same labels, so the same fingerprint. */
-	if (!(o->owner.flags & ALERT_PACKED))
-		res = build_packed(o, a);
-	if (res == NULL)
-		res = alert_copy(o);
+	starts = o->starts_at;
+	soff = alert_starts_off(o);
+	ends = o->ends_at;
+	eoff = alert_ends_off(o);
 	if (BEFORE(a->starts_at, o->starts_at)) {
-		res->starts_at = a->starts_at;
-		res->starts_off = a->starts_off;
+		starts = a->starts_at;
+		soff = alert_starts_off(a);
 	}
 	/* Alertmanager evaluates Resolved() against the wall clock here. */
 	now = ad_now();
 	if (alert_resolved_at(o, now)) {
 		if (alert_resolved_at(a, now) &&
 		    AFTER(a->ends_at, o->ends_at)) {
-			res->ends_at = a->ends_at;
-			res->ends_off = a->ends_off;
+			ends = a->ends_at;
+			eoff = alert_ends_off(a);
 		}
 	} else {
 		if (AFTER(a->ends_at, o->ends_at) && !alert_timeout(a)) {
-			res->ends_at = a->ends_at;
-			res->ends_off = a->ends_off;
+			ends = a->ends_at;
+			eoff = alert_ends_off(a);
 		}
 	}
+	/*
+	 * o's content and head; the same labels, so the same fingerprint.
+	 * A packed o is copied as is when it has room for the offsets.
+	 */
+	if (!(o->owner.flags & ALERT_PACKED) || (alert_offs_(o) == NULL &&
+	    (soff != 0 || eoff != 0)))
+		res = build_packed(o, a, soff, eoff);
+	if (res == NULL && alert_offs_(o) == NULL && (soff != 0 || eoff != 0))
+		res = loose_of(o);
+	if (res == NULL)
+		res = alert_copy(o);
+	res->starts_at = starts;
+	res->ends_at = ends;
+	if (alert_offs_(res) != NULL || soff != 0 || eoff != 0)
+		alert_set_offs(res, soff, eoff);
 	return res;
 }
 

@@ -37,6 +37,7 @@ struct alert_memo;
 #define ALERT_PACKED	0x01
 #define ALERT_TIMEOUT	0x02
 #define ALERT_POOLED	0x04		/* the block is pool_alloc'ed */
+#define ALERT_OFFS	0x08		/* packed: offsets after the head */
 
 struct alert {
 	struct labels_owner owner;	/* refs; flags; aux: annotations */
@@ -45,33 +46,73 @@ struct alert {
 	ad_time_t	 ends_at;
 	ad_time_t	 updated_at;
 	/*
-	 * UTC offsets (seconds east) of starts_at and ends_at as the client
-	 * wrote them: Go's time.Time keeps its zone, and Alertmanager's API
-	 * prints "2020-01-01T00:00:00.000+02:00" back.  0 prints as "Z".
-	 */
-	int32_t		 starts_off;
-	int32_t		 ends_off;
-	/*
 	 * What the API derived from the alert (alertd/alert_memo.h): a
 	 * cache, built lazily, freed with the alert; NULL until then.
 	 * Never copied with the alert (alert_copy starts it empty).
 	 */
 	_Atomic(struct alert_memo *) memo;
-	/* Loose: struct alert_loose_.  Packed: the sets and their text. */
+	/*
+	 * Loose: struct alert_loose_.  Packed: with ALERT_OFFS the UTC
+	 * offsets (int32_t[2], alert_starts_off), then the sets and their
+	 * text.  Most clients send UTC times: a packed alert keeps room for
+	 * its offsets only when one of them is not 0.
+	 */
 };
 
 struct alert_loose_ {
 	struct labels	*labels;
 	struct labels	*annotations;
+	int32_t		 offs[2];
 	char		 url[];
 };
+
+/* Where the offsets are, or NULL (a packed alert without them). */
+static inline int32_t *
+alert_offs_(const struct alert *a)
+{
+	if (!(a->owner.flags & ALERT_PACKED))
+		return ((struct alert_loose_ *)(uintptr_t)(a + 1))->offs;
+	if (a->owner.flags & ALERT_OFFS)
+		return (int32_t *)(uintptr_t)(a + 1);
+	return NULL;
+}
+
+/*
+ * The UTC offsets (seconds east) of starts_at and ends_at as the client
+ * wrote them: Go's time.Time keeps its zone, and Alertmanager's API
+ * prints "2020-01-01T00:00:00.000+02:00" back.  0 prints as "Z".
+ */
+static inline int32_t
+alert_starts_off(const struct alert *a)
+{
+	const int32_t	*o = alert_offs_(a);
+
+	return o != NULL ? o[0] : 0;
+}
+
+static inline int32_t
+alert_ends_off(const struct alert *a)
+{
+	const int32_t	*o = alert_offs_(a);
+
+	return o != NULL ? o[1] : 0;
+}
+
+/*
+ * Sets the offsets of an alert not yet published.  A loose alert has
+ * room for any; a packed one only if it was packed with offsets (or
+ * both are 0): alert_copy keeps the room of the alert copied.
+ */
+void		 alert_set_offs(struct alert *a, int32_t starts_off,
+		    int32_t ends_off);
 
 /* The alert's labels (borrowed; labels_ref keeps the alert alive). */
 static inline struct labels *
 alert_labels(const struct alert *a)
 {
 	if (a->owner.flags & ALERT_PACKED)
-		return (struct labels *)(uintptr_t)(a + 1);
+		return (struct labels *)(uintptr_t)((const char *)(a + 1) +
+		    ((a->owner.flags & ALERT_OFFS) ? 2 * sizeof(int32_t) : 0));
 	return ((const struct alert_loose_ *)(const void *)(a + 1))->labels;
 }
 

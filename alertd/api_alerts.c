@@ -316,8 +316,7 @@ build(struct api_postable_alert *pa, ad_time_t now, ad_dur_t resolve)
 	a = alert_new(labels_drop_empty(pa->labels), pa->annotations,
 	    pa->generator_url, starts, ends, now, timeout);
 	pa->labels = pa->annotations = NULL;
-	a->starts_off = soff;
-	a->ends_off = eoff;
+	alert_set_offs(a, soff, eoff);
 	return a;
 }
 

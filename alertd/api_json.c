@@ -1039,13 +1039,13 @@ build_json(const struct alert *a)
 	buf_addstr(&b, "{\"annotations\":");
 	api_json_labels(&b, alert_annotations(a));
 	buf_addstr(&b, ",\"endsAt\":");
-	api_json_time(&b, a->ends_at, a->ends_off);
+	api_json_time(&b, a->ends_at, alert_ends_off(a));
 	buf_addstr(&b, ",\"fingerprint\":\"");
 	buf_add(&b, fp_hex(a->fp, fp), 16);
 	buf_addstr(&b, "\",\"receivers\":[");
 	p1 = buf_len(&b);
 	buf_addstr(&b, "],\"startsAt\":");
-	api_json_time(&b, a->starts_at, a->starts_off);
+	api_json_time(&b, a->starts_at, alert_starts_off(a));
 	buf_addstr(&b, ",\"status\":{");
 	p2 = buf_len(&b) - p1;
 	buf_addstr(&b, "},\"updatedAt\":");

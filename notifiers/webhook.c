@@ -143,11 +143,11 @@ webhook_alert(struct buf *b, const struct alert *a, ad_time_t now)
 	buf_addstr(b, ",\"annotations\":");
 	njson_labels(b, alert_annotations(a));
 	buf_addstr(b, ",\"startsAt\":");
-	webhook_time(b, a->starts_at, a->starts_off);
+	webhook_time(b, a->starts_at, alert_starts_off(a));
 	/* types.Alerts: an end not reached yet is not exposed */
 	buf_addstr(b, ",\"endsAt\":");
 	if (resolved)
-		webhook_time(b, a->ends_at, a->ends_off);
+		webhook_time(b, a->ends_at, alert_ends_off(a));
 	else
 		njson_time(b, AD_TIME_ZERO);
 	buf_addstr(b, ",\"generatorURL\":");

@@ -279,7 +279,7 @@ flush_copy(struct alert *a, ad_time_t now)
 		return alert_ref(a);
 	c = alert_copy(a);
 	c->ends_at = AD_TIME_ZERO;
-	c->ends_off = 0;
+	alert_set_offs(c, alert_starts_off(c), 0);
 	return c;
 }
 

@@ -28,8 +28,7 @@ encode(struct api_postable_alert *pa)
 	    labels_ref(pa->annotations) : NULL, pa->generator_url,
 	    pa->starts_at == AD_TIME_ZERO ? 0 : pa->starts_at,
 	    pa->ends_at == AD_TIME_ZERO ? 0 : pa->ends_at, 0, false);
-	a->starts_off = pa->starts_off;
-	a->ends_off = pa->ends_off;
+	alert_set_offs(a, pa->starts_off, pa->ends_off);
 	alert_status_init(&st);
 	buf_init(&b, BUF_NOCAP);
 	api_json_alert(&b, a, &st, NULL, 0);

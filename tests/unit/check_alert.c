@@ -42,8 +42,7 @@ mk_alert(const char *const *lab, const char *const *ann, const char *url)
 
 	a = alert_new(mk(lab), ann != NULL ? mk(ann) : NULL, url, T0 + 1,
 	    T0 + 2, T0 + 3, true);
-	a->starts_off = 7200;
-	a->ends_off = -3600;
+	alert_set_offs(a, 7200, -3600);
 	return a;
 }
 
@@ -89,8 +88,10 @@ check_pack(struct alert *a, const struct alert *hint)
 	ck_assert_int_eq(p->starts_at, a->starts_at);
 	ck_assert_int_eq(p->ends_at, a->ends_at);
 	ck_assert_int_eq(p->updated_at, a->updated_at);
-	ck_assert_int_eq(p->starts_off, a->starts_off);
-	ck_assert_int_eq(p->ends_off, a->ends_off);
+	ck_assert_int_eq(alert_starts_off(p), alert_starts_off(a));
+	ck_assert_int_eq(alert_ends_off(p), alert_ends_off(a));
+	ck_assert((alert_starts_off(a) != 0 || alert_ends_off(a) != 0) ==
+	    ((p->owner.flags & ALERT_OFFS) != 0));
 	ck_assert(alert_timeout(p) == alert_timeout(a));
 	/* Packing a packed alert is a no-op. */
 	ck_assert_ptr_eq(alert_pack(alert_ref(p), NULL), p);
@@ -322,7 +323,7 @@ START_TEST(copy_and_merge)
 	m = alert_merge(old, young);
 	ck_assert(m->owner.flags & ALERT_PACKED);
 	ck_assert_int_eq(m->starts_at, T0);
-	ck_assert_int_eq(m->starts_off, 7200);
+	ck_assert_int_eq(alert_starts_off(m), 7200);
 	ck_assert_int_eq(m->updated_at, T0 + 30);
 	ck_assert_str_eq(labels_get(alert_annotations(m), "v"), "new");
 	ck_assert_str_eq(alert_generator_url(m), "u2");
@@ -344,6 +345,52 @@ START_TEST(copy_and_merge)
 	alert_unref(c);
 	alert_unref(young);
 	alert_unref(old);
+	check_all_freed(shapes, strs);
+}
+END_TEST
+
+/*
+ * Offsets take room in a packed alert only when one is not 0, and a
+ * merge keeps the offset of the time it takes, whichever alert had room.
+ */
+START_TEST(offsets_room)
+{
+	size_t		 shapes = labels_shape_count(), strs = intern_count();
+	struct alert	*utc, *zoned, *m, *c;
+	const char	*lab[] = { "a", "1", NULL };
+
+	utc = alert_pack(alert_new(mk(lab), NULL, "", T0 + 10, T0 + 20,
+	    T0 + 30, false), NULL);
+	ck_assert(utc->owner.flags & ALERT_PACKED);
+	ck_assert(!(utc->owner.flags & ALERT_OFFS));
+	ck_assert_int_eq(alert_starts_off(utc), 0);
+	ck_assert_int_eq(alert_ends_off(utc), 0);
+	zoned = alert_pack(mk_alert(lab, NULL, ""), NULL);
+	ck_assert(zoned->owner.flags & ALERT_OFFS);
+	ck_assert_int_eq(alert_starts_off(zoned), 7200);
+	ck_assert_int_eq(alert_ends_off(zoned), -3600);
+	check_same_set(alert_labels(utc), alert_labels(zoned));
+	/* The younger is packed without room; the older start wins. */
+	m = alert_merge(zoned, utc);
+	ck_assert(m->owner.flags & ALERT_OFFS);
+	ck_assert_int_eq(m->starts_at, T0 + 1);
+	ck_assert_int_eq(alert_starts_off(m), 7200);
+	ck_assert_int_eq(alert_ends_off(m), 0);
+	ck_assert_int_eq(m->updated_at, T0 + 30);
+	check_same_set(alert_labels(m), alert_labels(utc));
+	c = alert_copy(m);
+	ck_assert(c->owner.flags & ALERT_OFFS);
+	alert_set_offs(c, alert_starts_off(c), 0);
+	ck_assert_int_eq(alert_starts_off(c), 7200);
+	alert_unref(c);
+	alert_unref(m);
+	/* Neither time taken has an offset: no room. */
+	m = alert_merge(utc, utc);
+	ck_assert(!(m->owner.flags & ALERT_OFFS));
+	ck_assert_int_eq(alert_starts_off(m), 0);
+	alert_unref(m);
+	alert_unref(utc);
+	alert_unref(zoned);
 	check_all_freed(shapes, strs);
 }
 END_TEST
@@ -409,6 +456,7 @@ alert_suite(void)
 	tcase_add_test(tc, unique_values_go_inline);
 	tcase_add_test(tc, labels_ref_keeps_alert);
 	tcase_add_test(tc, copy_and_merge);
+	tcase_add_test(tc, offsets_room);
 	tcase_add_test(tc, concurrent_packing);
 	suite_add_tcase(s, tc);
 	return s;

@@ -174,7 +174,7 @@ put_alert(struct env *e, int i, int v)
 	a = alert_new(labels_builder_finish(&lb), labels_builder_finish(&an),
 	    i % 4 ? "http://prom/graph?g0.expr=up&x=<1>" : "",
 	    now - AD_MIN - v * AD_MS, now + AD_HOUR, now, false);
-	a->starts_off = i % 5 == 0 ? 3600 : 0;
+	alert_set_offs(a, i % 5 == 0 ? 3600 : 0, 0);
 	labels_builder_release(&lb);
 	labels_builder_release(&an);
 	store_put(e->ad.alerts, a);

@@ -353,7 +353,7 @@ START_TEST(encode_alert)
 	a = alert_new(ls, NULL, "", (int64_t)1577836800 * AD_SEC + 123456789,
 	    (int64_t)1893456000 * AD_SEC, (int64_t)1577836800 * AD_SEC, false);
 	/* fingerprint of {alertname="x<y"} from prometheus-alertmanager 0.25 */
-	a->starts_off = -5400;
+	alert_set_offs(a, -5400, 0);
 	alert_status_init(&st);
 	st.state = ALERT_STATE_SUPPRESSED;
 	alertd_strs_add(&st.silenced_by, "id1");

@@ -114,15 +114,15 @@ START_TEST(merge_offsets_follow_times)
 	uint64_t	 fp;
 
 	a = mk("o", "1", T(0), far, T(0), false);
-	a->starts_off = 7200;
+	alert_set_offs(a, 7200, 0);
 	fp = a->fp;
 	store_put(s, a);
 	b = mk("o", "2", T(10), far, T(10), false);
-	b->starts_off = -3600;
+	alert_set_offs(b, -3600, 0);
 	store_put(s, b);
 	got = store_get(s, fp);
 	ck_assert_int_eq(got->starts_at, T(0));
-	ck_assert_int_eq(got->starts_off, 7200);
+	ck_assert_int_eq(alert_starts_off(got), 7200);
 	alert_unref(got);
 	store_free(s);
 }

@@ -70,8 +70,8 @@ load_alerts(ad_time_t now, struct alert **out)
 		    p->generator_url, p->starts_at, timeout ?
 		    now + 300 * AD_SEC : p->ends_at, now, timeout);
 		p->labels = p->annotations = NULL;
-		out[i]->starts_off = p->starts_off;
-		out[i]->ends_off = timeout ? 0 : p->ends_off;
+		alert_set_offs(out[i], p->starts_off,
+		    timeout ? 0 : p->ends_off);
 	}
 	len = pa.n;
 	api_postable_alerts_release(&pa);
