@@ -117,17 +117,22 @@ slab_put(struct pslab *s)
 	atomic_fetch_sub_explicit(&slab_bytes, POOL_SLAB,
 	    memory_order_relaxed);
 	pthread_mutex_lock(&slabs_lock);
+	release = n_resident_free >= SPARE_SLABS;
+	if (!release)
+		n_resident_free++;
+	/*
+	 * The header stays: only the blocks' pages go (not the first).
+	 * Before the slab is on the list: once there, slab_get may hand it
+	 * out, and pages dropped after that would read back as zeros under
+	 * their new owner.
+	 */
+	if (release)
+		madvise((char *)s + 4096, POOL_SLAB - 4096, MADV_DONTNEED);
 	s->cls = NULL;
 	s->next = free_slabs;
 	free_slabs = s;
 	n_free_slabs++;
-	release = n_resident_free >= SPARE_SLABS;
-	if (!release)
-		n_resident_free++;
 	pthread_mutex_unlock(&slabs_lock);
-	/* The header stays: only the blocks' pages go (not the first). */
-	if (release)
-		madvise((char *)s + 4096, POOL_SLAB - 4096, MADV_DONTNEED);
 }
 
 static void

@@ -123,6 +123,55 @@ START_TEST(cross_thread_free)
 }
 END_TEST
 
+/*
+ * Threads fill whole slabs and empty them again, so that slabs go back
+ * (their pages dropped past the spares) and are taken again at once:
+ * a block must keep what its owner wrote.
+ */
+#define CHURN_THREADS	4
+#define CHURN_BLOCKS	600		/* several 16 KiB slabs of 128 bytes */
+#define CHURN_ROUNDS	50
+
+static void *
+churner(void *arg)
+{
+	uint64_t	*v[CHURN_BLOCKS];
+	uint64_t	 tag = (uint64_t)(uintptr_t)arg << 32;
+	int		 r, i, j, bad = 0;
+
+	for (r = 0; r < CHURN_ROUNDS; r++) {
+		for (i = 0; i < CHURN_BLOCKS; i++) {
+			v[i] = pool_alloc(128);
+			for (j = 0; j < 16; j++)
+				v[i][j] = tag | (uint64_t)(r * CHURN_BLOCKS + i);
+		}
+		for (i = 0; i < CHURN_BLOCKS; i++) {
+			for (j = 0; j < 16; j++)
+				if (v[i][j] != (tag |
+				    (uint64_t)(r * CHURN_BLOCKS + i)))
+					bad++;
+			pool_free(v[i]);
+		}
+	}
+	return (void *)(uintptr_t)bad;
+}
+
+START_TEST(slab_reuse_keeps_contents)
+{
+	pthread_t	t[CHURN_THREADS];
+	void		*bad;
+	int		 i;
+
+	for (i = 0; i < CHURN_THREADS; i++)
+		ck_assert_int_eq(pthread_create(&t[i], NULL, churner,
+		    (void *)(uintptr_t)(i + 1)), 0);
+	for (i = 0; i < CHURN_THREADS; i++) {
+		pthread_join(t[i], &bad);
+		ck_assert_uint_eq((uintptr_t)bad, 0);
+	}
+}
+END_TEST
+
 Suite *
 pool_suite(void)
 {
@@ -133,6 +182,7 @@ pool_suite(void)
 	tcase_add_test(tc, sizes_and_contents);
 	tcase_add_test(tc, slabs_come_back);
 	tcase_add_test(tc, cross_thread_free);
+	tcase_add_test(tc, slab_reuse_keeps_contents);
 	suite_add_tcase(s, tc);
 	return s;
 }
