@@ -557,6 +557,25 @@ dedup(struct pipeline *p, const struct notify_flush *f,
 	return n;
 }
 
+/*
+ * Flushes spread over the notify threads by group key.  An integration
+ * with OAuth2 keeps to one thread, so that it fetches one token (as
+ * Alertmanager's notifier has one token source).
+ */
+static uint64_t
+integ_affinity(const struct config_integration *ci, const char *group_key)
+{
+	const struct notifier_conf	*base = ci->conf;
+	uint64_t			 h = 0xcbf29ce484222325ULL;
+	const char			*s;
+
+	if (base->http != NULL && base->http->oauth2 != NULL)
+		return 0;
+	for (s = group_key; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return h | 1;
+}
+
 static struct pl_flush *
 flush_new(struct pipeline *p, struct notify_flush *f,
     const struct config_receiver *recv, size_t n_integ)
@@ -639,6 +658,7 @@ pipeline_submit(struct pipeline *p, struct notify_flush *f)
 		in->ci = &recv->integrations[i];
 		notify_job_init(&in->job, &integ_ops, in->ci->type->name,
 		    recv->name, in->ci->idx, f->deadline);
+		in->job.affinity = integ_affinity(in->ci, f->group_key);
 	}
 	free(send);
 	/* write-ahead: each notification leaves once its intent is on disk

@@ -148,6 +148,7 @@ struct tjob {
 	struct notify_result	 res;
 	struct ad_err		 err;
 	int64_t			 done_at;
+	pthread_t		 thread;	/* where done ran */
 };
 
 static enum notify_prep
@@ -179,6 +180,7 @@ tjob_done(struct notify_job *job, const struct notify_result *res)
 	t->res.err = NULL;
 	t->done = true;
 	t->done_at = ad_mono();
+	t->thread = pthread_self();
 	pthread_cond_broadcast(&t->cv);
 	pthread_mutex_unlock(&t->mu);
 }
@@ -559,6 +561,102 @@ START_TEST(more_jobs_than_connections)
 }
 END_TEST
 
+/*
+ * Jobs spread over the workers by affinity; one affinity stays on one
+ * worker; the metrics are the process's.
+ */
+START_TEST(workers_spread_jobs)
+{
+	struct thttpd		*s = thttpd_start(NULL, NULL);
+	struct notify_opts	 o = { 0 };
+	struct notify		*n;
+	char			*url = url_of(s, "/");
+	struct tjob		*t[90];
+	struct notify_metrics	 m[NOTIFY_METRICS_MAX];
+	pthread_t		 seen[3];
+	size_t			 i, j, n_seen = 0, nm;
+
+	o.threads = 3;
+	n = notify_new(&o);
+	ck_assert_int_eq(notify_start(n, NULL), 0);
+	for (i = 0; i < 90; i++) {
+		t[i] = tjob_new(url, 10 * AD_SEC);
+		/* 60 affinities, then 30 jobs of one */
+		t[i]->job.affinity = i < 60 ? i + 1 : 12345;
+		ck_assert_int_eq(notify_submit(n, &t[i]->job), 0);
+	}
+	for (i = 0; i < 90; i++) {
+		tjob_wait(t[i]);
+		ck_assert(t[i]->res.ok);
+		for (j = 0; j < n_seen; j++)
+			if (pthread_equal(seen[j], t[i]->thread))
+				break;
+		if (j == n_seen) {
+			ck_assert_uint_lt(n_seen, 3);
+			seen[n_seen++] = t[i]->thread;
+		}
+		if (i > 60)
+			ck_assert(pthread_equal(t[i]->thread, t[60]->thread));
+	}
+	ck_assert_uint_eq(n_seen, 3);
+	nm = notify_metrics_get(n, m, NOTIFY_METRICS_MAX);
+	for (i = 0; i < nm; i++)
+		if (strcmp(m[i].integration, "webhook") == 0)
+			break;
+	ck_assert_uint_lt(i, nm);
+	ck_assert_uint_eq(m[i].notifications, 90);
+	ck_assert_uint_eq(m[i].requests, 90);
+	ck_assert_uint_eq(m[i].latency_count, 90);
+	ck_assert_uint_eq(notify_pending(n), 0);
+	for (i = 0; i < 90; i++)
+		tjob_free(t[i]);
+	notify_free(n);
+	thttpd_stop(s);
+	free(url);
+}
+END_TEST
+
+/*
+ * One worker spreads a host's requests over several multi handles: 80
+ * slow requests are all in flight at once, and the host limit holds for
+ * all of them together (connections are reused, never more than 80).
+ */
+START_TEST(lanes_hold_the_host_limit)
+{
+	int			 slow = 80;
+	struct thttpd		*s = thttpd_start(h_slow, &slow);
+	struct notify_opts	 o = { 0 };
+	struct notify		*n;
+	char			*url = url_of(s, "/");
+	struct tjob		*t[160];
+	int64_t			 t0 = ad_mono();
+	size_t			 i;
+
+	o.threads = 1;
+	o.max_host_connections = 80;
+	n = notify_new(&o);
+	ck_assert_int_eq(notify_start(n, NULL), 0);
+	for (i = 0; i < 160; i++) {
+		t[i] = tjob_new(url, 20 * AD_SEC);
+		ck_assert_int_eq(notify_submit(n, &t[i]->job), 0);
+	}
+	for (i = 0; i < 160; i++) {
+		tjob_wait(t[i]);
+		ck_assert(t[i]->res.ok);
+		ck_assert_int_eq(t[i]->res.attempts, 1);
+	}
+	/* the 80 slow answers (1s each) came back together */
+	ck_assert_int_lt(t[79]->done_at - t0, 1900 * AD_MS);
+	ck_assert_uint_eq(thttpd_count(s), 160);
+	ck_assert_uint_eq(thttpd_connections(s), 80);
+	for (i = 0; i < 160; i++)
+		tjob_free(t[i]);
+	notify_free(n);
+	thttpd_stop(s);
+	free(url);
+}
+END_TEST
+
 START_TEST(queued_jobs_keep_their_deadline)
 {
 	int		 slow = 100;	/* every answer takes 1s */
@@ -894,6 +992,8 @@ notify_suite(void)
 	tcase_add_test(th, stop_cancels_in_flight);
 	tcase_add_test(th, many_in_flight);
 	tcase_add_test(th, more_jobs_than_connections);
+	tcase_add_test(th, workers_spread_jobs);
+	tcase_add_test(th, lanes_hold_the_host_limit);
 	tcase_add_test(th, queued_jobs_keep_their_deadline);
 	tcase_add_test(th, auth_headers);
 	tcase_add_test(th, unreadable_secret_file_fails_the_attempt);
