@@ -35,6 +35,12 @@ void	 buf_reset(struct buf *b);		/* len = 0, keeps memory */
 /* Returns the contents and leaves the buffer empty; the caller frees. */
 char	*buf_detach(struct buf *b, size_t *len);
 
+/*
+ * Makes room for extra more bytes without changing the contents, so that
+ * a large answer built piece by piece is not copied as it grows; -1 past
+ * the cap.
+ */
+int	 buf_reserve(struct buf *b, size_t extra);
 int	 buf_add(struct buf *b, const void *data, size_t len);
 int	 buf_addstr(struct buf *b, const char *s);
 int	 buf_addch(struct buf *b, int c);

@@ -126,6 +126,19 @@ webhook_alert(struct buf *b, const struct alert *a, ad_time_t now)
 	buf_addstr(b, "\"}");
 }
 
+static void
+webhook_u64(struct buf *b, uint64_t v)
+{
+	char	d[24];
+	size_t	i = sizeof(d);
+
+	do {
+		d[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0);
+	buf_add(b, d + i, sizeof(d) - i);
+}
+
 /* webhook.Message for alerts[0..n) */
 static void
 webhook_message(struct buf *b, const struct notify_ctx *ctx, size_t n,
@@ -157,8 +170,9 @@ webhook_message(struct buf *b, const struct notify_ctx *ctx, size_t n,
 	njson_str(b, ctx->external_url != NULL ? ctx->external_url : "");
 	buf_addstr(b, ",\"version\":\"4\",\"groupKey\":");
 	njson_str(b, ctx->group_key);
-	buf_addf(b, ",\"truncatedAlerts\":%llu}\n",
-	    (unsigned long long)truncated);
+	buf_addstr(b, ",\"truncatedAlerts\":");
+	webhook_u64(b, truncated);
+	buf_addstr(b, "}\n");
 }
 
 static int
@@ -185,6 +199,8 @@ webhook_prepare(const void *conf, const struct notify_ctx *ctx,
 	req->http = c->base.http;
 	req->timeout = c->timeout;
 	notify_req_add_header(req, "Content-Type: application/json");
+	/* about 1 KiB per alert: one allocation instead of a dozen */
+	(void)buf_reserve(&req->body, 1023 + 1024 * (n < 1024 ? n : 1024));
 	webhook_message(&req->body, ctx, n, truncated);
 	return 0;
 }
