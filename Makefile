@@ -21,7 +21,7 @@ FUZZ_SECONDS	?= 30
 CC		?= cc
 PYTHON		?= /usr/bin/python3
 
-PKGS		:= libmicrohttpd libcurl jansson yaml-0.1 libpcre2-8 libpcre2-32
+PKGS		:= libmicrohttpd libcurl jansson yaml-0.1 libpcre2-8 libpcre2-32 gnutls
 WARN		:= -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 		   -Wmissing-prototypes -Wold-style-definition -Wvla \
 		   -Wwrite-strings -Wpointer-arith -Wformat=2 -Wundef \

@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 
+#include "alertd/alert_memo.h"
 #include "alertd/xmalloc.h"
 #include "routing/labels.h"
 
@@ -56,6 +57,7 @@ alert_unref(struct alert *a)
 	labels_unref(a->labels);
 	labels_unref(a->annotations);
 	free(a->generator_url);
+	alert_memo_free(atomic_load_explicit(&a->memo, memory_order_relaxed));
 	free(a);
 }
 

@@ -20,6 +20,7 @@
 
 #include "alertd/timeutil.h"
 
+struct alert_memo;
 struct labels;
 
 struct alert {
@@ -39,6 +40,11 @@ struct alert {
 	 */
 	int32_t		 starts_off;
 	int32_t		 ends_off;
+	/*
+	 * What the API derived from the alert (alertd/alert_memo.h): a
+	 * cache, built lazily, freed with the alert; NULL until then.
+	 */
+	_Atomic(struct alert_memo *) memo;
 };
 
 /*

@@ -17,6 +17,7 @@
 #include "config/config.h"
 #include "routing/labels.h"
 #include "routing/matcher.h"
+#include "silences/silence_store.h"
 
 void
 alertd_strs_add(struct alertd_strs *s, const char *str)
@@ -224,7 +225,6 @@ alertd_reload(struct alertd *ad, struct ad_errs *errs)
 	}
 	log_infokv("Completed loading of configuration file", "file",
 	    ad->config_file, (char *)NULL);
-	atomic_store(&ad->reload_success_at, ad_now());
 	pthread_mutex_lock(&ad->cfg_lock);
 	old = ad->cfg;
 	ad->cfg = cfg;
@@ -237,7 +237,8 @@ alertd_reload(struct alertd *ad, struct ad_errs *errs)
 		log_errorkv("one or more config change subscribers failed to "
 		    "apply new config", "file", ad->config_file, "err",
 		    buf_str(&msg), (char *)NULL);
-	}
+	} else	/* the Coordinator sets it once every subscriber applied */
+		atomic_store(&ad->reload_success_at, ad_now());
 out:
 	atomic_store(&ad->reload_ok, rc == 0);
 	buf_release(&msg);
@@ -287,6 +288,12 @@ alertd_receivers(struct alertd *ad, const struct config *cfg,
 		route_walk(cfg->route, ls, emit, ctx);
 }
 
+static void
+emit_str(void *ctx, const char *s)
+{
+	alertd_strs_add(ctx, s);
+}
+
 void
 alertd_status(struct alertd *ad, const struct alert *a, ad_time_t now,
     struct alert_status *st)
@@ -294,6 +301,9 @@ alertd_status(struct alertd *ad, const struct alert *a, ad_time_t now,
 	alertd_status_fn fn;
 	size_t		 i;
 
+	if (ad->silences != NULL)
+		silence_store_mutes_alert(ad->silences, a, now, emit_str,
+		    &st->silenced_by);
 	for (i = 0; i < ad->n_status; i++) {
 		fn = (alertd_status_fn)ad->status[i].fn;
 		fn(ad->status[i].arg, a, now, st);

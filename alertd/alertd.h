@@ -4,7 +4,9 @@
  * main.c fills a struct alertd from the flags, loads the config, creates
  * the stores, lets every subsystem register its hooks, then starts the
  * HTTP API and waits for signals.  Subsystems find each other here, never
- * through globals.
+ * through globals.  The routing service (alertd/dispatcher.h) is reached
+ * only through the hooks it registers; main.c owns it with the notifier,
+ * the notification log and the pipeline.
  *
  * Hooks.  Subsystems plug into the API and into config reloads by
  * registering functions before the API starts (alertd_set_* /
@@ -15,9 +17,11 @@
  *               "receivers"; the receiver= filter).  routing/ registers
  *               route_match; the default walks cfg->route as
  *               dispatch.Route.Match does.
- *   status      what mutes an alert now: each registered hook appends to
- *               silenced_by / inhibited_by / muted_by (silences/, the
- *               inhibitor, time intervals).  The API derives the state:
+ *   status      what mutes an alert now: the silence store (ad->silences,
+ *               when set) fills silenced_by, keeping each alert's mark
+ *               on the alert (silence_store_mutes_alert); each
+ *               registered hook appends to inhibited_by / muted_by (the
+ *               inhibitor, time intervals) or silenced_by.  The API derives the state:
  *               suppressed if any list is non-empty, else active.  With
  *               no hook every alert is active (Alertmanager with no
  *               silences and no inhibit rules).
@@ -61,12 +65,15 @@ struct ad_errs;
 struct alert;
 struct api;
 struct api_alerts_query;
+struct api_http_metrics;
 struct buf;
 struct config;
-struct dispatch;
 struct labels;
+struct nflog;
+struct notify;
 struct silence_store;
 struct store;
+struct web_config_watch;
 
 /* A growable list of owned strings (status ids, receiver names). */
 struct alertd_strs {
@@ -158,6 +165,7 @@ struct alertd {
 	ad_time_t		 started_at;
 	struct alertd_cluster	 cluster;
 	struct alertd_limits	 limits;
+	struct web_config_watch	*web;		/* --web.config.file or NULL */
 
 	/* The current config: alertd_config() / alertd_reload(). */
 	pthread_mutex_t		 cfg_lock;
@@ -167,8 +175,10 @@ struct alertd {
 	/* Stores and subsystems; each is thread-safe on its own. */
 	struct store		*alerts;
 	struct silence_store	*silences;	/* silences/: set at startup */
-	struct dispatch		*dispatch;	/* routing/: set at startup */
+	struct notify		*notify;	/* notifiers/: set at startup */
+	struct nflog		*nflog;		/* notifiers/: set at startup */
 	struct api		*api;
+	struct api_http_metrics	*http_metrics;	/* api_metrics.c */
 
 	/* alertmanager_alerts_received_total{status} / _invalid_total (v2). */
 	atomic_ulong		 alerts_firing;
@@ -217,7 +227,10 @@ int	alertd_reload(struct alertd *ad, struct ad_errs *errs);
 /* Runs the receivers hook (or the default) for ls under cfg. */
 void	alertd_receivers(struct alertd *ad, const struct config *cfg,
 	    const struct labels *ls, alertd_emit_fn emit, void *ctx);
-/* Runs every status hook and sets st->state.  st must be initialised. */
+/*
+ * Asks the silence store and every status hook, then sets st->state.  st
+ * must be initialised.
+ */
 void	alertd_status(struct alertd *ad, const struct alert *a, ad_time_t now,
 	    struct alert_status *st);
 /* Runs the stop hooks, last registered first. */

@@ -29,7 +29,9 @@
 #include "alertd/err.h"
 #include "alertd/log.h"
 #include "alertd/web.h"
+#include "alertd/web_config.h"
 #include "alertd/xmalloc.h"
+#include "config/decode.h"
 
 /* Every table of handlers; add a module's table here (see api.h). */
 static const struct api_route *const api_tables[] = {
@@ -51,7 +53,9 @@ struct api {
 
 /* Per connection request state (MHD's *con_cls). */
 struct reqctx {
-	char		*uri;		/* raw request target */
+	char			*uri;		/* raw request target */
+	struct web_config	*web;		/* --web.config.file, or NULL */
+	struct api_resp		*deny;		/* web_gate's 401/500 */
 	struct buf	 body;
 	bool		 started;
 	bool		 too_large;
@@ -490,24 +494,47 @@ get_admit(struct api *api, const char *method, struct api_resp *resp)
 
 	if (strcmp(method, "GET") != 0)
 		return true;
-	if (atomic_fetch_add(&api->gets, 1) < lim)
+	if (atomic_fetch_add(&api->gets, 1) < lim) {
+		api_metrics_get_inflight(api->ad, 1);
 		return true;
+	}
 	atomic_fetch_sub(&api->gets, 1);
+	api_metrics_get_limited(api->ad);
 	snprintf(msg, sizeof(msg), "Limit of concurrent GET requests reached "
 	    "(%d), try again later.\n", lim);
 	api_reply_text(resp, 503, msg);
 	return false;
 }
 
-static void
+/* Returns whether the handler ran (false: the GET limit answered 503). */
+static bool
 run_handler(struct api *api, const struct api_route *r, struct api_req *rq,
     struct api_resp *resp)
 {
 	if (!get_admit(api, rq->method, resp))
-		return;
+		return false;
 	r->handler(rq, resp);
-	if (strcmp(rq->method, "GET") == 0)
+	if (strcmp(rq->method, "GET") == 0) {
 		atomic_fetch_sub(&api->gets, 1);
+		api_metrics_get_inflight(api->ad, -1);
+	}
+	return true;
+}
+
+/*
+ * run_handler for the plain router, instrumented as Alertmanager's
+ * route.Router (alertmanager_http_*{handler}); HEAD bodies are not sent.
+ */
+static void
+run_instrumented(struct api *api, const struct api_route *r,
+    struct api_req *rq, struct api_resp *resp)
+{
+	int64_t	t0 = ad_mono();
+
+	if (run_handler(api, r, rq, resp))
+		api_metrics_http(api->ad, r->path, rq->method, ad_mono() - t0,
+		    strcmp(rq->method, "HEAD") == 0 ? 0 :
+		    buf_len(&resp->body));
 }
 
 static void
@@ -580,6 +607,7 @@ route_text(struct api *api, struct api_req *rq, struct api_resp *resp)
 	const struct api_route	*r;
 	const struct web_asset	*a;
 	struct buf		 allow, hdr;
+	int64_t			 t0;
 	bool			 known;
 
 	buf_init(&allow, BUF_NOCAP);
@@ -588,7 +616,7 @@ route_text(struct api *api, struct api_req *rq, struct api_resp *resp)
 	    &rq->param);
 	a = web_asset_find(rq->path);
 	if (r != NULL)
-		run_handler(api, r, rq, resp);
+		run_instrumented(api, r, rq, resp);
 	else if (known) {
 		text_allow(buf_str(&allow), &hdr);
 		api_resp_header(resp, "Allow", buf_str(&hdr));
@@ -597,12 +625,15 @@ route_text(struct api *api, struct api_req *rq, struct api_resp *resp)
 		else
 			api_reply_text(resp, 405, "Method Not Allowed");
 	} else if (a != NULL && strcmp(rq->method, "GET") == 0) {
+		t0 = ad_mono();
 		resp->content_type = a->content_type;
 		buf_add(&resp->body, a->data, a->len);
 		api_resp_header(resp, "Cache-Control",
 		    "no-cache, no-store, must-revalidate");
 		api_resp_header(resp, "Pragma", "no-cache");
 		api_resp_header(resp, "Expires", "0");
+		api_metrics_http(api->ad, strcmp(rq->path, "/") == 0 ? "/" :
+		    a->path, rq->method, ad_mono() - t0, a->len);
 	} else
 		api_reply_text(resp, 404, "404 page not found");
 	buf_release(&allow);
@@ -677,11 +708,43 @@ resp_release(struct api_resp *resp)
 		free(resp->headers[i].value);
 }
 
+/* Whether resp already sets header name (any case). */
+static bool
+resp_has(const struct api_resp *resp, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < resp->n_headers; i++)
+		if (strcasecmp(resp->headers[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * exporter-toolkit sets the web config's headers before the handler runs,
+ * which may set them again: a header the response has wins.
+ */
+static void
+web_headers(struct MHD_Response *r, const struct web_config *web,
+    const struct api_resp *resp)
+{
+	const struct config_kv	*h;
+	size_t			 n, i;
+
+	if (web == NULL)
+		return;
+	h = web_config_headers(web, &n);
+	for (i = 0; i < n; i++)
+		if (!resp_has(resp, h[i].key))
+			MHD_add_response_header(r, h[i].key, h[i].value);
+}
+
 static enum MHD_Result
-send_resp(struct MHD_Connection *conn, struct api_resp *resp)
+send_resp(struct MHD_Connection *conn, const struct reqctx *rc,
+    struct api_resp *resp)
 {
 	struct MHD_Response	*r;
-	enum MHD_Result		 rc;
+	enum MHD_Result		 ret;
 	size_t			 len, i;
 	char			*data;
 
@@ -692,16 +755,17 @@ send_resp(struct MHD_Connection *conn, struct api_resp *resp)
 	else
 		r = MHD_create_response_from_buffer(len, data,
 		    MHD_RESPMEM_MUST_FREE);
+	web_headers(r, rc->web, resp);
 	for (i = 0; i < resp->n_headers; i++)
 		MHD_add_response_header(r, resp->headers[i].name,
 		    resp->headers[i].value);
 	if (resp->content_type != NULL)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
 		    resp->content_type);
-	rc = MHD_queue_response(conn, (unsigned)resp->status, r);
+	ret = MHD_queue_response(conn, (unsigned)resp->status, r);
 	MHD_destroy_response(r);
 	resp_release(resp);
-	return rc;
+	return ret;
 }
 
 static void
@@ -784,7 +848,7 @@ respond(struct api *api, struct MHD_Connection *conn, struct reqctx *rc,
 		    has_body(conn, rc), &resp);
 		web_timeout(api, rc, &resp);
 	}
-	ret = send_resp(conn, &resp);
+	ret = send_resp(conn, rc, &resp);
 	for (i = 0; i < rq.n_query; i++) {
 		free(rq.query[i].key);
 		free(rq.query[i].value);
@@ -808,6 +872,53 @@ too_large_now(struct api *api, struct MHD_Connection *conn,
 	return MHD_YES;
 }
 
+/*
+ * exporter-toolkit's webHandler, before anything else: the web config
+ * read again if it changed (500 if it no longer parses), then basic auth
+ * (401 with WWW-Authenticate: Basic).  A refusal is kept in rc->deny and
+ * sent once the body was read (and dropped), so the connection stays
+ * usable as Go's does.
+ */
+static void
+web_gate(struct api *api, struct MHD_Connection *conn, struct reqctx *rc)
+{
+	struct api_resp	*resp;
+	struct ad_err	 err;
+
+	if (api->ad->web == NULL)
+		return;
+	memset(&err, 0, sizeof(err));
+	rc->web = web_config_watch_get(api->ad->web, &err);
+	resp = xmalloc(sizeof(*resp));
+	resp_init(resp, BUF_NOCAP);
+	if (rc->web == NULL) {
+		log_set_component(NULL);
+		log_errorkv("Unable to parse configuration", "err", err.msg,
+		    (char *)NULL);
+		api_reply_text(resp, 500, "Internal Server Error");
+	} else if (!web_config_authorized(api->ad->web, rc->web,
+	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_AUTHORIZATION))) {
+		api_resp_header(resp, "WWW-Authenticate", "Basic");
+		api_reply_text(resp, 401, "Unauthorized");
+	} else {
+		resp_release(resp);
+		free(resp);
+		return;
+	}
+	rc->deny = resp;
+}
+
+static enum MHD_Result
+send_deny(struct MHD_Connection *conn, struct reqctx *rc)
+{
+	enum MHD_Result	ret = send_resp(conn, rc, rc->deny);
+
+	free(rc->deny);
+	rc->deny = NULL;
+	return ret;
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *conn, const char *url,
     const char *method, const char *version, const char *upload_data,
@@ -822,13 +933,16 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		return MHD_NO;
 	if (!rc->started) {
 		rc->started = true;
-		if (too_large_now(api, conn, rc) == MHD_YES)
-			return respond(api, conn, rc, method);
-		return MHD_YES;
+		web_gate(api, conn, rc);
+		if (too_large_now(api, conn, rc) == MHD_NO)
+			return MHD_YES;
+		if (rc->deny != NULL)
+			return send_deny(conn, rc);
+		return respond(api, conn, rc, method);
 	}
 	if (*upload_data_size > 0) {
-		if (!rc->too_large && buf_add(&rc->body, upload_data,
-		    *upload_data_size) == -1) {
+		if (rc->deny == NULL && !rc->too_large && buf_add(&rc->body,
+		    upload_data, *upload_data_size) == -1) {
 			rc->too_large = true;
 			buf_release(&rc->body);
 		}
@@ -838,6 +952,8 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 			return MHD_NO;
 		return MHD_YES;
 	}
+	if (rc->deny != NULL)
+		return send_deny(conn, rc);
 	return respond(api, conn, rc, method);
 }
 
@@ -867,6 +983,11 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (rc == NULL)
 		return;
 	buf_release(&rc->body);
+	if (rc->deny != NULL) {
+		resp_release(rc->deny);
+		free(rc->deny);
+	}
+	web_config_unref(rc->web);
 	free(rc->uri);
 	free(rc);
 	*con_cls = NULL;
@@ -943,15 +1064,25 @@ out:
 	return fd;
 }
 
+/*
+ * TLS comes from --web.config.file (web_config.h): its options when the
+ * file enables TLS, else none (MHD_OPTION_END).
+ */
 static struct MHD_Daemon *
-start_daemon(struct api *api, int fd)
+start_daemon(struct api *api, int fd, bool tls, struct ad_err *err)
 {
-	unsigned	timeout;
+	struct MHD_OptionItem	tlsopts[WEB_CONFIG_MHD_OPTIONS];
+	unsigned		timeout, flags;
 
+	tlsopts[0] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
+	if (tls && web_config_mhd_options(api->ad->web, tlsopts, err) == -1)
+		return NULL;
 	timeout = (unsigned)((api->ad->limits.conn_timeout + AD_SEC - 1) /
 	    AD_SEC);
-	return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
-	    MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, api,
+	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+	    MHD_USE_ERROR_LOG | (tls ? MHD_USE_TLS : 0);
+	return MHD_start_daemon(flags, 0, NULL, NULL, on_request, api,
+	    MHD_OPTION_ARRAY, tlsopts,
 	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, api,
 	    MHD_OPTION_LISTEN_SOCKET, fd,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)api->ad->limits.threads,
@@ -963,10 +1094,11 @@ start_daemon(struct api *api, int fd)
 }
 
 struct api *
-api_start(struct alertd *ad, char *const *listen, size_t n,
+api_start(struct alertd *ad, char *const *listen, size_t n, bool tls,
     struct ad_err *err)
 {
 	struct api	*api;
+	struct ad_err	 e;
 	size_t		 i;
 
 	api = xcalloc(1, sizeof(*api));
@@ -979,14 +1111,19 @@ api_start(struct alertd *ad, char *const *listen, size_t n,
 		if (api->fds[i] == -1)
 			goto fail;
 		api->n = i + 1;
-		api->daemons[i] = start_daemon(api, api->fds[i]);
+		log_infokv("Listening on", "address", listen[i], (char *)NULL);
+		memset(&e, 0, sizeof(e));
+		api->daemons[i] = start_daemon(api, api->fds[i], tls, &e);
 		if (api->daemons[i] == NULL) {
-			ad_err_set(err, AD_EIO, "listen tcp %s: cannot start "
-			    "the HTTP server", listen[i]);
+			ad_err_set(err, AD_EIO, "%s", e.msg[0] != '\0' ? e.msg :
+			    "cannot start the HTTP server");
 			goto fail;
 		}
 		api->fds[i] = -1;	/* MHD closes it when it stops */
-		log_infokv("Listening on", "address", listen[i], (char *)NULL);
+		/* http2: alertd serves HTTP/1.1 only (ALPN), whatever
+		 * http_server_config says. */
+		log_infokv(tls ? "TLS is enabled." : "TLS is disabled.",
+		    "http2", "false", "address", listen[i], (char *)NULL);
 	}
 	return api;
 fail:

@@ -67,7 +67,7 @@ struct api_req {
 	void		*conn;		/* the MHD connection (api.c) */
 };
 
-#define API_RESP_HEADERS	8
+#define API_RESP_HEADERS	16
 
 struct api_resp {
 	int		 status;	/* 200 unless set */
@@ -102,14 +102,27 @@ extern const struct api_route api_metrics_routes[];	/* api_metrics.c */
 
 /* Registers the API's and the wiring's metrics collectors (startup). */
 void		 api_metrics_register(struct alertd *ad);
+/*
+ * HTTP instrumentation (api_metrics.c; no-ops before api_metrics_register).
+ * api_metrics_http: one request served by route (the table's path, or a
+ * UI asset's) took `took` and answered `bytes` of body.  The GET
+ * concurrency limiter reports admissions (+1, then -1 when done) and
+ * rejections.  Thread: any pool thread.
+ */
+void		 api_metrics_http(struct alertd *ad, const char *route,
+		    const char *method, ad_dur_t took, size_t bytes);
+void		 api_metrics_get_inflight(struct alertd *ad, int delta);
+void		 api_metrics_get_limited(struct alertd *ad);
 
 /*
  * Starts one server per address ("host:port", ":port", "[v6]:port";
- * sockets with SO_REUSEADDR).  Returns NULL with err on failure (port
- * taken, bad address).  Thread: main.
+ * sockets with SO_REUSEADDR).  With ad->web (--web.config.file) every
+ * request passes its basic auth and gets its headers, and tls (which
+ * web_config_validate reported) serves HTTPS.  Returns NULL with err on
+ * failure (port taken, bad address, TLS files).  Thread: main.
  */
 struct api	*api_start(struct alertd *ad, char *const *listen, size_t n,
-		    struct ad_err *err);
+		    bool tls, struct ad_err *err);
 /* Stops accepting, closes the sockets, waits for running requests. */
 void		 api_stop(struct api *api);
 

@@ -8,8 +8,10 @@
  *   - empty label values are dropped before validation;
  *   - the valid alerts of a batch are stored even when others are not,
  *     and the 400 lists every invalid alert's error joined by "; ";
- *   - the unprocessed parameter filters nothing (0.25 ignores it, and an
- *     alert's status is always computed before filtering).
+ *   - the unprocessed parameter filters nothing (0.25 ignores it).
+ * What a GET derives from an alert (its JSON, receivers per config,
+ * silence mark) is kept on the alert (alertd/alert_memo.h), so a GET
+ * over unchanged alerts, config and silences mostly copies bytes.
  * Extra (alertd): per-alert limits on labels, sizes and NUL bytes.
  */
 #include "alertd/api.h"
@@ -18,6 +20,7 @@
 #include <string.h>
 
 #include "alertd/alert.h"
+#include "alertd/alert_memo.h"
 #include "alertd/alertd.h"
 #include "alertd/api_json.h"
 #include "alertd/err.h"
@@ -79,11 +82,19 @@ api_alerts_query_release(struct api_alerts_query *q)
 	q->receiver = NULL;
 }
 
+/*
+ * Alertmanager works out the status before it applies the label filter
+ * (setAlertStatus updates its marker, which other endpoints read).  In
+ * alertd the status is computed on demand and read by nobody else, so
+ * an alert the labels exclude is left out first: same answer, less work.
+ */
 bool
 api_alerts_query_match(struct alertd *ad, const struct api_alerts_query *q,
     const struct alert *a, ad_time_t now, struct alert_status *st)
 {
 	if (a->ends_at != AD_TIME_ZERO && a->ends_at < now)
+		return false;
+	if (!matchers_match(&q->filter, a->labels))
 		return false;
 	alertd_status(ad, a, now, st);
 	if (!q->active && st->state == ALERT_STATE_ACTIVE)
@@ -92,7 +103,7 @@ api_alerts_query_match(struct alertd *ad, const struct api_alerts_query *q,
 		return false;
 	if (!q->inhibited && st->inhibited_by.n > 0)
 		return false;
-	return matchers_match(&q->filter, a->labels);
+	return true;
 }
 
 bool
@@ -111,48 +122,156 @@ api_alerts_query_receivers(const struct api_alerts_query *q,
 
 /* ----------------------------------------------------------------- GET -- */
 
+/* One GET /api/v2/alerts. */
+struct get_ctx {
+	struct alertd		*ad;
+	struct config		*cfg;
+	uint64_t		 gen;		/* alert_memo_cfg_gen(cfg) */
+	ad_time_t		 now;
+	struct buf		 rcv;		/* the alert's receivers: JSON,
+						 * NUL, names (as alert_memo) */
+	size_t			 rcv_json;
+	size_t			 rcv_n;
+	struct alertd_strs	 names;		/* scratch */
+};
+
 static void
 emit_name(void *ctx, const char *name)
 {
 	alertd_strs_add(ctx, name);
 }
 
+/* Works out a's receivers under c->cfg into c->rcv and the memo. */
+static void
+receivers_route(struct get_ctx *c, const struct alert *a,
+    struct alert_memo *m)
+{
+	char	*flat, *old;
+	size_t	 i, len;
+
+	alertd_strs_release(&c->names);
+	alertd_receivers(c->ad, c->cfg, a->labels, emit_name, &c->names);
+	api_json_receivers(&c->rcv, (const char *const *)c->names.v,
+	    c->names.n);
+	c->rcv_json = buf_len(&c->rcv);
+	c->rcv_n = c->names.n;
+	buf_add(&c->rcv, "", 1);
+	for (i = 0; i < c->names.n; i++)
+		buf_add(&c->rcv, c->names.v[i], strlen(c->names.v[i]) + 1);
+	len = buf_len(&c->rcv);
+	flat = xmemdup(buf_str(&c->rcv), len);
+	alert_memo_lock(a);
+	old = m->rcv;
+	m->rcv = flat;
+	m->rcv_len = len;
+	m->rcv_json = (uint32_t)c->rcv_json;
+	m->rcv_n = (uint32_t)c->rcv_n;
+	m->rcv_gen = c->gen;
+	alert_memo_unlock(a);
+	free(old);
+}
+
+/* a's receivers into c->rcv: from its memo when made under this config. */
+static void
+receivers(struct get_ctx *c, const struct alert *a)
+{
+	struct alert_memo	*m = alert_memo_get(a);
+
+	buf_reset(&c->rcv);
+	alert_memo_lock(a);
+	if (m->rcv_gen == c->gen) {
+		buf_add(&c->rcv, m->rcv, m->rcv_len);
+		c->rcv_json = m->rcv_json;
+		c->rcv_n = m->rcv_n;
+		alert_memo_unlock(a);
+		return;
+	}
+	alert_memo_unlock(a);
+	receivers_route(c, a, m);
+}
+
+/* api_alerts_query_receivers over c->rcv's names. */
+static bool
+receivers_match(const struct get_ctx *c, const struct api_alerts_query *q)
+{
+	const char	*p = buf_str(&c->rcv) + c->rcv_json + 1;
+	size_t		 i;
+
+	if (q->receiver == NULL)
+		return true;
+	for (i = 0; i < c->rcv_n; i++, p += strlen(p) + 1)
+		if (matcher_matches(q->receiver, p))
+			return true;
+	return false;
+}
+
+/* Appends a (after a comma past the first) if it passes q. */
+static void
+get_one(struct get_ctx *c, const struct api_alerts_query *q,
+    const struct alert *a, struct buf *out, size_t *k)
+{
+	struct alert_status	st;
+
+	/* Cheap tests first; the order does not change the answer. */
+	if (a->ends_at != AD_TIME_ZERO && a->ends_at < c->now)
+		return;
+	if (!matchers_match(&q->filter, a->labels))
+		return;
+	receivers(c, a);
+	if (!receivers_match(c, q))
+		return;
+	alert_status_init(&st);
+	if (api_alerts_query_match(c->ad, q, a, c->now, &st)) {
+		if ((*k)++ > 0)
+			buf_addch(out, ',');
+		api_json_alert_rcv(out, a, &st, buf_str(&c->rcv),
+		    c->rcv_json);
+	}
+	alert_status_release(&st);
+}
+
+/*
+ * The answer can be megabytes: once RESERVE_AFTER alerts were seen, room
+ * for the rest at the rate so far, so that it is not copied as it grows.
+ */
+#define RESERVE_AFTER	64
+
+static void
+reserve(struct buf *out, size_t left, size_t seen)
+{
+	buf_reserve(out, buf_len(out) / seen * left / 8 * 9);
+}
+
 static void
 get_alerts(struct api_req *rq, struct api_resp *resp)
 {
 	struct api_alerts_query	  q;
-	struct alert_status	  st;
-	struct alertd_strs	  rcv = { NULL, 0, 0 };
-	struct config		 *cfg;
+	struct get_ctx		  c;
 	struct alert		**v;
 	size_t			  n, i, k = 0;
-	ad_time_t		  now;
 
 	if (api_alerts_query_parse(rq, &q, resp) == -1)
 		return;
-	cfg = alertd_config(rq->ad);
+	memset(&c, 0, sizeof(c));
+	c.ad = rq->ad;
+	c.cfg = alertd_config(rq->ad);
+	c.gen = alert_memo_cfg_gen(c.cfg);
+	buf_init(&c.rcv, BUF_NOCAP);
 	n = store_list(rq->ad->alerts, &v);
-	now = ad_now();
+	c.now = ad_now();
 	resp->content_type = "application/json";
 	buf_addch(&resp->body, '[');
 	for (i = 0; i < n; i++) {
-		alertd_strs_release(&rcv);
-		alertd_receivers(rq->ad, cfg, v[i]->labels, emit_name, &rcv);
-		if (!api_alerts_query_receivers(&q, rcv.v, rcv.n))
-			continue;
-		alert_status_init(&st);
-		if (api_alerts_query_match(rq->ad, &q, v[i], now, &st)) {
-			if (k++ > 0)
-				buf_addch(&resp->body, ',');
-			api_json_alert(&resp->body, v[i], &st,
-			    (const char *const *)rcv.v, rcv.n);
-		}
-		alert_status_release(&st);
+		alert_memo_prefetch(v, n, i, q.filter.n > 0);
+		get_one(&c, &q, v[i], &resp->body, &k);
+		if (i + 1 == RESERVE_AFTER && k > 0)
+			reserve(&resp->body, n - i - 1, i + 1);
 	}
 	buf_addstr(&resp->body, "]\n");
-	alertd_strs_release(&rcv);
 	store_list_free(v, n);
-	config_unref(cfg);
+	buf_release(&c.rcv);
+	alertd_strs_release(&c.names);
+	config_unref(c.cfg);
 	api_alerts_query_release(&q);
 }
 

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "alertd/alert.h"
+#include "alertd/alert_memo.h"
 #include "alertd/alertd.h"
 #include "alertd/api_gofmt.h"
 #include "alertd/api_jscan.h"
@@ -836,55 +837,113 @@ api_json_decode_alerts(const char *body, size_t len, size_t max_alerts,
 
 /* ----------------------------------------------------------- encoders -- */
 
+/* Bytes a JSON string cannot hold as they are: 1 always, 2 with html. */
+static const uint8_t json_esc[256] = {
+	[0x00] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	[0x10] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	['"'] = 1, ['\\'] = 1, ['<'] = 2, ['>'] = 2, ['&'] = 2,
+	[0x80] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	[0x90] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	[0xa0] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	[0xb0] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	[0xc0] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	[0xd0] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	[0xe0] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	[0xf0] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+};
+
+/* Non-zero in a byte's high bit where x holds the byte c (SWAR). */
+static uint64_t
+has_byte(uint64_t x, unsigned char c)
+{
+	uint64_t	y = x ^ (ONES * c);
+
+	return (y - ONES) & ~y & HIGHS;
+}
+
+/*
+ * Skips the bytes a JSON string holds as they are, eight at a time while
+ * no byte of the word is a control, '"', '\\', non-ASCII or (html) one
+ * of < > &.
+ */
+static const char *
+skip_safe(const char *p, const char *end, unsigned mask)
+{
+	uint64_t	x, m;
+
+	while (end - p >= 8) {
+		memcpy(&x, p, 8);
+		m = x | ((x - ONES * 0x20) & ~x) | has_byte(x, '"') |
+		    has_byte(x, '\\');
+		if (mask & 2)
+			m |= has_byte(x, '<') | has_byte(x, '>') |
+			    has_byte(x, '&');
+		if (m & HIGHS)
+			break;
+		p += 8;
+	}
+	while (p < end && (json_esc[(unsigned char)*p] & mask) == 0)
+		p++;
+	return p;
+}
+
+/* The escape of an ASCII byte that needs one. */
+static void
+json_esc_ascii(struct buf *out, unsigned char c)
+{
+	static const char hex[] = "0123456789abcdef";
+	char	esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+
+	switch (c) {
+	case '"': buf_add(out, "\\\"", 2); break;
+	case '\\': buf_add(out, "\\\\", 2); break;
+	case '\n': buf_add(out, "\\n", 2); break;
+	case '\r': buf_add(out, "\\r", 2); break;
+	case '\t': buf_add(out, "\\t", 2); break;
+	default: buf_add(out, esc, sizeof(esc));
+	}
+}
+
+/*
+ * Go's encodeState.string: runs that need no escape are copied whole;
+ * valid UTF-8 stays in the run, except U+2028 and U+2029.
+ */
 static void
 json_str(struct buf *out, const char *s, size_t len, bool html)
 {
-	static const char hex[] = "0123456789abcdef";
-	const unsigned char *p = (const unsigned char *)s;
-	size_t		 i = 0, run = 0;
+	const char	*p = s, *end = s + len, *run = s;
+	unsigned	 mask = html ? 3 : 1;
 	uint32_t	 r;
 	int		 k;
-	char		 esc[8];
 
 	buf_addch(out, '"');
-	while (i < len) {
-		if (p[i] >= 0x20 && p[i] < 0x80 && p[i] != '"' &&
-		    p[i] != '\\' && (!html || (p[i] != '<' && p[i] != '>' &&
-		    p[i] != '&'))) {
-			i++;
-			run++;
+	for (;;) {
+		p = skip_safe(p, end, mask);
+		if (p == end)
+			break;
+		if ((unsigned char)*p < 0x80) {
+			buf_add(out, run, (size_t)(p - run));
+			json_esc_ascii(out, (unsigned char)*p);
+			run = ++p;
 			continue;
 		}
-		buf_add(out, s + i - run, run);
-		run = 0;
-		if (p[i] < 0x80) {
-			switch (p[i]) {
-			case '"': buf_addstr(out, "\\\""); break;
-			case '\\': buf_addstr(out, "\\\\"); break;
-			case '\n': buf_addstr(out, "\\n"); break;
-			case '\r': buf_addstr(out, "\\r"); break;
-			case '\t': buf_addstr(out, "\\t"); break;
-			default:
-				snprintf(esc, sizeof(esc), "\\u00%c%c",
-				    hex[p[i] >> 4], hex[p[i] & 15]);
-				buf_addstr(out, esc);
-			}
-			i++;
+		k = utf8_decode((const unsigned char *)p, (size_t)(end - p),
+		    &r);
+		if (k >= 0 && r != 0x2028 && r != 0x2029) {
+			p += k;
 			continue;
 		}
-		k = utf8_decode(p + i, len - i, &r);
+		buf_add(out, run, (size_t)(p - run));
 		if (k < 0) {
-			buf_addstr(out, "\\ufffd");
-			i++;
-		} else if (r == 0x2028 || r == 0x2029) {
-			buf_addstr(out, r == 0x2028 ? "\\u2028" : "\\u2029");
-			i += (size_t)k;
+			buf_add(out, "\\ufffd", 6);
+			p++;
 		} else {
-			buf_add(out, s + i, (size_t)k);
-			i += (size_t)k;
+			buf_add(out, r == 0x2028 ? "\\u2028" : "\\u2029", 6);
+			p += k;
 		}
+		run = p;
 	}
-	buf_add(out, s + i - run, run);
+	buf_add(out, run, (size_t)(end - run));
 	buf_addch(out, '"');
 }
 
@@ -940,44 +999,145 @@ json_strs(struct buf *out, const struct alertd_strs *s)
 	buf_addch(out, ']');
 }
 
-void
-api_json_alert(struct buf *out, const struct alert *a,
-    const struct alert_status *st, const char *const *receivers,
-    size_t n_receivers)
+/* %016x, without snprintf. */
+static const char *
+fp_hex(uint64_t fp, char out[FP_STR_MAX])
 {
-	char	fp[FP_STR_MAX];
-	size_t	i;
+	static const char hex[] = "0123456789abcdef";
+	int	i;
 
-	buf_addstr(out, "{\"annotations\":");
-	api_json_labels(out, a->annotations);
-	buf_addstr(out, ",\"endsAt\":");
-	api_json_time(out, a->ends_at, a->ends_off);
-	buf_addf(out, ",\"fingerprint\":\"%s\",\"receivers\":[",
-	    fp_format(a->fp, fp));
-	for (i = 0; i < n_receivers; i++) {
-		buf_addstr(out, i > 0 ? ",{\"name\":" : "{\"name\":");
-		api_json_string(out, receivers[i], strlen(receivers[i]));
-		buf_addch(out, '}');
+	for (i = 15; i >= 0; i--, fp >>= 4)
+		out[i] = hex[fp & 15];
+	out[16] = '\0';
+	return out;
+}
+
+static void
+sort_key(struct alert_json *j, int k, const char *v)
+{
+	uint64_t	x = 0;
+	int		i;
+
+	j->key[k] = v;
+	for (i = 0; v != NULL && i < 8 && v[i] != '\0'; i++)
+		x |= (uint64_t)(unsigned char)v[i] << (56 - 8 * i);
+	j->key8[k] = x;
+}
+
+/* The alert's JSON around its receivers and status, as the memo keeps it. */
+static struct alert_json *
+build_json(const struct alert *a)
+{
+	struct alert_json	*j;
+	struct buf		 b;
+	size_t			 p1, p2, len;
+	char			 fp[FP_STR_MAX];
+
+	buf_init(&b, BUF_NOCAP);
+	buf_addstr(&b, "{\"annotations\":");
+	api_json_labels(&b, a->annotations);
+	buf_addstr(&b, ",\"endsAt\":");
+	api_json_time(&b, a->ends_at, a->ends_off);
+	buf_addstr(&b, ",\"fingerprint\":\"");
+	buf_add(&b, fp_hex(a->fp, fp), 16);
+	buf_addstr(&b, "\",\"receivers\":[");
+	p1 = buf_len(&b);
+	buf_addstr(&b, "],\"startsAt\":");
+	api_json_time(&b, a->starts_at, a->starts_off);
+	buf_addstr(&b, ",\"status\":{");
+	p2 = buf_len(&b) - p1;
+	buf_addstr(&b, "},\"updatedAt\":");
+	api_json_time(&b, a->updated_at, 0);
+	if (a->generator_url[0] != '\0') {
+		buf_addstr(&b, ",\"generatorURL\":");
+		api_json_string(&b, a->generator_url,
+		    strlen(a->generator_url));
 	}
-	buf_addstr(out, "],\"startsAt\":");
-	api_json_time(out, a->starts_at, a->starts_off);
-	buf_addstr(out, ",\"status\":{\"inhibitedBy\":");
+	buf_addstr(&b, ",\"labels\":");
+	api_json_labels(&b, a->labels);
+	buf_addch(&b, '}');
+	len = buf_len(&b);
+	j = xmalloc(sizeof(*j) + len + 1);
+	sort_key(j, 0, labels_get(a->labels, "job"));
+	sort_key(j, 1, labels_get(a->labels, "instance"));
+	j->p1 = (uint32_t)p1;
+	j->p2 = (uint32_t)p2;
+	j->p3 = (uint32_t)(len - p1 - p2);
+	memcpy(j->s, buf_str(&b), len + 1);
+	buf_release(&b);
+	return j;
+}
+
+const struct alert_json *
+api_json_memo(const struct alert *a)
+{
+	struct alert_memo	*m = alert_memo_get(a);
+	const struct alert_json	*j;
+
+	j = atomic_load_explicit(&m->json, memory_order_acquire);
+	if (j != NULL)
+		return j;
+	return alert_memo_set_json(m, build_json(a));
+}
+
+static void
+json_status(struct buf *out, const struct alert_status *st)
+{
+	if (st->state == ALERT_STATE_ACTIVE && st->inhibited_by.n == 0 &&
+	    st->muted_by.n == 0 && st->silenced_by.n == 0) {
+		buf_addstr(out, "\"inhibitedBy\":[],\"mutedBy\":[],"
+		    "\"silencedBy\":[],\"state\":\"active\"");
+		return;
+	}
+	buf_addstr(out, "\"inhibitedBy\":");
 	json_strs(out, &st->inhibited_by);
 	buf_addstr(out, ",\"mutedBy\":");
 	json_strs(out, &st->muted_by);
 	buf_addstr(out, ",\"silencedBy\":");
 	json_strs(out, &st->silenced_by);
-	buf_addf(out, ",\"state\":\"%s\"},\"updatedAt\":",
-	    alert_state_str(st->state));
-	api_json_time(out, a->updated_at, 0);
-	if (a->generator_url[0] != '\0') {
-		buf_addstr(out, ",\"generatorURL\":");
-		api_json_string(out, a->generator_url,
-		    strlen(a->generator_url));
+	buf_addstr(out, ",\"state\":\"");
+	buf_addstr(out, alert_state_str(st->state));
+	buf_addch(out, '"');
+}
+
+void
+api_json_receivers(struct buf *out, const char *const *receivers,
+    size_t n_receivers)
+{
+	size_t	i;
+
+	for (i = 0; i < n_receivers; i++) {
+		buf_addstr(out, i > 0 ? ",{\"name\":" : "{\"name\":");
+		api_json_string(out, receivers[i], strlen(receivers[i]));
+		buf_addch(out, '}');
 	}
-	buf_addstr(out, ",\"labels\":");
-	api_json_labels(out, a->labels);
-	buf_addch(out, '}');
+}
+
+void
+api_json_alert_rcv(struct buf *out, const struct alert *a,
+    const struct alert_status *st, const char *rcv_json, size_t rcv_len)
+{
+	const struct alert_json	*j = api_json_memo(a);
+
+	buf_add(out, j->s, j->p1);
+	buf_add(out, rcv_json, rcv_len);
+	buf_add(out, j->s + j->p1, j->p2);
+	json_status(out, st);
+	buf_add(out, j->s + j->p1 + j->p2, j->p3);
+}
+
+void
+api_json_alert(struct buf *out, const struct alert *a,
+    const struct alert_status *st, const char *const *receivers,
+    size_t n_receivers)
+{
+	const struct alert_json	*j = api_json_memo(a);
+
+	buf_add(out, j->s, j->p1);
+	api_json_receivers(out, receivers, n_receivers);
+	buf_add(out, j->s + j->p1, j->p2);
+	json_status(out, st);
+	buf_add(out, j->s + j->p1 + j->p2, j->p3);
 }
 
 void

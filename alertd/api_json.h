@@ -96,11 +96,27 @@ void	api_json_time(struct buf *out, ad_time_t t, int32_t off);
 /*
  * One gettableAlert: annotations, endsAt, fingerprint, receivers,
  * startsAt, status (inhibitedBy, mutedBy, silencedBy, state), updatedAt,
- * generatorURL (omitted when empty), labels.
+ * generatorURL (omitted when empty), labels.  All but the receivers and
+ * the status is encoded once per alert and kept on it (alert_memo.h):
+ * the alert must not change after its first encoding (stored alerts
+ * never do).
  */
 void	api_json_alert(struct buf *out, const struct alert *a,
 	    const struct alert_status *st, const char *const *receivers,
 	    size_t n_receivers);
+/*
+ * The alert's JSON without receivers and status, and its sort keys, from
+ * its memo (built on first use).
+ */
+struct alert_json;
+const struct alert_json *api_json_memo(const struct alert *a);
+/* The receivers array's contents: {"name":"a"},{"name":"b"}. */
+void	api_json_receivers(struct buf *out, const char *const *receivers,
+	    size_t n_receivers);
+/* api_json_alert with the receivers already encoded (rcv_json). */
+void	api_json_alert_rcv(struct buf *out, const struct alert *a,
+	    const struct alert_status *st, const char *rcv_json,
+	    size_t rcv_len);
 /* go-openapi's error body: {"code":N,"message":"..."} (no newline). */
 void	api_json_error(struct buf *out, int code, const char *msg);
 

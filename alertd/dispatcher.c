@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "alertd/alert.h"
 #include "alertd/alertd.h"
@@ -41,8 +42,11 @@ struct gen {
 struct dispatcher {
 	struct alertd	*ad;
 	struct pipeline	*p;
-	pthread_mutex_t	 mu;		/* guards cur (leaf) */
+	pthread_mutex_t	 mu;		/* guards cur, retired (leaf) */
 	struct gen	*cur;
+	/* Processing totals of the stopped dispatchers: Alertmanager's
+	 * summary outlives a reload. */
+	uint64_t	 retired_alerts, retired_ns;
 };
 
 /* The generation whose dispatcher thread is submitting (for the muter). */
@@ -143,12 +147,14 @@ gen_stop(struct gen *g)
 	dispatch_stop(g->d);
 }
 
+
 /* ------------------------------------------------------------- hooks */
 
 static int
 hook_reload(void *arg, struct config *cfg, struct ad_errs *errs)
 {
 	struct dispatcher	*svc = arg;
+	struct dispatch_stats	 st = { 0 };
 	struct gen		*g, *old;
 	struct ad_err		 err;
 
@@ -156,9 +162,13 @@ hook_reload(void *arg, struct config *cfg, struct ad_errs *errs)
 	pthread_mutex_lock(&svc->mu);
 	old = svc->cur;
 	pthread_mutex_unlock(&svc->mu);
-	if (old != NULL)
+	if (old != NULL) {
 		gen_stop(old);
+		dispatch_stats(old->d, &st);	/* final: its thread stopped */
+	}
 	pthread_mutex_lock(&svc->mu);
+	svc->retired_alerts += st.alerts;
+	svc->retired_ns += st.processing_ns;
 	svc->cur = g;
 	pthread_mutex_unlock(&svc->mu);
 	gen_unref(old);
@@ -239,9 +249,9 @@ dispatcher_inhibited(void *arg, const struct alert *a, ad_time_t now)
 	bool		 m;
 
 	if (g != NULL)
-		return inhibit_mutes(g->ih, a->labels, now, NULL);
+		return inhibit_muter(g->ih, a, now);
 	g = gen_get(arg);
-	m = g != NULL && inhibit_mutes(g->ih, a->labels, now, NULL);
+	m = g != NULL && inhibit_muter(g->ih, a, now);
 	gen_unref(g);
 	return m;
 }
@@ -249,15 +259,34 @@ dispatcher_inhibited(void *arg, const struct alert *a, ad_time_t now)
 static void
 collect(struct metrics_writer *w, void *arg)
 {
-	struct dispatch_stats	 st = { 0 };
-	struct gen		*g = gen_get(arg);
+	struct dispatcher	*svc = arg;
+	struct dispatch_stats	 st;
+	struct gen		*g;
+	uint64_t		 alerts, ns;
+	bool			 same;
 
-	if (g != NULL)
-		dispatch_stats(g->d, &st);
-	gen_unref(g);
+	/* Retry when a reload retired g meanwhile (no double count). */
+	do {
+		memset(&st, 0, sizeof(st));
+		g = gen_get(svc);
+		if (g != NULL)
+			dispatch_stats(g->d, &st);
+		pthread_mutex_lock(&svc->mu);
+		same = svc->cur == g;
+		alerts = svc->retired_alerts + st.alerts;
+		ns = svc->retired_ns + st.processing_ns;
+		pthread_mutex_unlock(&svc->mu);
+		gen_unref(g);
+	} while (!same);
 	metrics_family(w, "alertmanager_dispatcher_aggregation_groups",
 	    "Number of active aggregation groups", METRIC_GAUGE);
 	metrics_sample(w, NULL, (double)st.groups);
+	/* A summary without objectives: _sum and _count. */
+	metrics_family(w,
+	    "alertmanager_dispatcher_alert_processing_duration_seconds",
+	    "Summary of latencies for the processing of alerts.",
+	    METRIC_SUMMARY);
+	metrics_sample_summary(w, NULL, alerts, (double)ns / AD_SEC);
 }
 
 struct dispatcher *

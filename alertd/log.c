@@ -1,17 +1,26 @@
 /*
- * Structured logging in Alertmanager's logfmt or JSON shape (see log.h).
- * Lines are assembled on the stack and written with one write(2).
+ * Structured logging in Alertmanager's logfmt or JSON shape (see log.h):
+ * values encoded as go-logfmt and encoding/json encode them (quoting
+ * rules, escapes, invalid UTF-8 as U+FFFD, HTML-safe JSON), so that
+ * whatever parses Alertmanager's logs parses alertd's.  A line is built
+ * in one buffer and written with one write(2); a value longer than
+ * LOG_VALUE_MAX is cut (marked "...") so every line stays well formed.
  */
 #include "alertd/log.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-#define LOG_LINE_MAX	8192
+#include "alertd/buf.h"
+#include "alertd/utf8.h"
+
+#define LOG_MSG_MAX	4096	/* a formatted msg, bytes */
+#define LOG_VALUE_MAX	16384	/* longer values are cut, with "..." */
 #define LOG_KV_MAX	16
 
 static enum log_level	log_level = LOG_INFO;
@@ -71,83 +80,81 @@ log_set_fd(int fd)
 	log_fd = fd == -1 ? STDERR_FILENO : fd;
 }
 
-struct line {
-	char	b[LOG_LINE_MAX];
-	size_t	len;
-};
-
+/* Appends s[0..n) as a go-logfmt value (quoted only when needed). */
 static void
-line_add(struct line *l, const char *s, size_t n)
+logfmt_value(struct buf *b, const char *s, size_t n)
 {
-	if (n > sizeof(l->b) - 2 - l->len)	/* keep room for "\n" */
-		n = sizeof(l->b) - 2 - l->len;
-	memcpy(l->b + l->len, s, n);
-	l->len += n;
-}
+	const unsigned char	*p = (const unsigned char *)s;
+	uint32_t		 r;
+	size_t			 i;
+	int			 k;
+	bool			 quote = n == 4 && memcmp(s, "null", 4) == 0;
 
-static void
-line_addc(struct line *l, char c)
-{
-	line_add(l, &c, 1);
-}
-
-/* go-logfmt quotes values holding spaces, '=', '"' or control bytes. */
-static void
-line_logfmt_value(struct line *l, const char *v)
-{
-	const unsigned char *p;
-	bool	quote = *v == '\0';
-	char	esc[8];
-
-	for (p = (const unsigned char *)v; *p && !quote; p++)
-		if (*p <= ' ' || *p == '=' || *p == '"' || *p == 0x7f)
+	/* needsQuotedValueRune: r <= ' ', '=', '"', or utf8.RuneError
+	 * (invalid UTF-8, or U+FFFD itself). */
+	for (i = 0; i < n && !quote; i += k > 0 ? (size_t)k : 1) {
+		k = utf8_decode(p + i, n - i, &r);	/* invalid: U+FFFD */
+		if (r == 0xfffd || p[i] <= ' ' || p[i] == '=' || p[i] == '"')
 			quote = true;
+	}
 	if (!quote) {
-		line_add(l, v, strlen(v));
+		buf_add(b, s, n);
 		return;
 	}
-	line_addc(l, '"');
-	for (p = (const unsigned char *)v; *p; p++) {
-		switch (*p) {
-		case '"': line_add(l, "\\\"", 2); break;
-		case '\\': line_add(l, "\\\\", 2); break;
-		case '\n': line_add(l, "\\n", 2); break;
-		case '\r': line_add(l, "\\r", 2); break;
-		case '\t': line_add(l, "\\t", 2); break;
-		default:
-			if (*p < ' ' || *p == 0x7f) {
-				snprintf(esc, sizeof(esc), "\\u%04x", *p);
-				line_add(l, esc, 6);
-			} else
-				line_addc(l, (char)*p);
-		}
+	buf_addch(b, '"');
+	for (i = 0; i < n; i += k > 0 ? (size_t)k : 1) {
+		k = utf8_decode(p + i, n - i, &r);
+		if (r == 0xfffd)
+			buf_addstr(b, "\\ufffd");
+		else if (p[i] == '"' || p[i] == '\\')
+			buf_addf(b, "\\%c", p[i]);
+		else if (p[i] == '\n')
+			buf_addstr(b, "\\n");
+		else if (p[i] == '\r')
+			buf_addstr(b, "\\r");
+		else if (p[i] == '\t')
+			buf_addstr(b, "\\t");
+		else if (p[i] < ' ')
+			buf_addf(b, "\\u%04x", p[i]);
+		else
+			buf_add(b, s + i, (size_t)k);
 	}
-	line_addc(l, '"');
+	buf_addch(b, '"');
 }
 
+/*
+ * Appends s[0..n) as go-kit's JSON logger writes a string (encoding/json
+ * without HTML escaping): U+2028/9 escaped, invalid UTF-8 as \ufffd.
+ */
 static void
-line_json_string(struct line *l, const char *v)
+json_string(struct buf *b, const char *s, size_t n)
 {
-	const unsigned char *p;
-	char	esc[8];
+	const unsigned char	*p = (const unsigned char *)s;
+	uint32_t		 r;
+	size_t			 i;
+	int			 k;
 
-	line_addc(l, '"');
-	for (p = (const unsigned char *)v; *p; p++) {
-		switch (*p) {
-		case '"': line_add(l, "\\\"", 2); break;
-		case '\\': line_add(l, "\\\\", 2); break;
-		case '\n': line_add(l, "\\n", 2); break;
-		case '\r': line_add(l, "\\r", 2); break;
-		case '\t': line_add(l, "\\t", 2); break;
-		default:
-			if (*p < ' ') {
-				snprintf(esc, sizeof(esc), "\\u%04x", *p);
-				line_add(l, esc, 6);
-			} else
-				line_addc(l, (char)*p);
-		}
+	buf_addch(b, '"');
+	for (i = 0; i < n; i += k > 0 ? (size_t)k : 1) {
+		k = utf8_decode(p + i, n - i, &r);
+		if (k == -1)
+			buf_addstr(b, "\\ufffd");
+		else if (p[i] == '"' || p[i] == '\\')
+			buf_addf(b, "\\%c", p[i]);
+		else if (p[i] == '\n')
+			buf_addstr(b, "\\n");
+		else if (p[i] == '\r')
+			buf_addstr(b, "\\r");
+		else if (p[i] == '\t')
+			buf_addstr(b, "\\t");
+		else if (p[i] < ' ')
+			buf_addf(b, "\\u%04x", p[i]);
+		else if (r == 0x2028 || r == 0x2029)
+			buf_addf(b, "\\u%04x", r);
+		else
+			buf_add(b, s + i, (size_t)k);
 	}
-	line_addc(l, '"');
+	buf_addch(b, '"');
 }
 
 struct kv {
@@ -160,37 +167,70 @@ kv_cmp(const void *a, const void *b)
 	return strcmp(((const struct kv *)a)->k, ((const struct kv *)b)->k);
 }
 
+/* A value, cut at LOG_VALUE_MAX bytes (on a rune boundary). */
+static size_t
+value_len(const char *v, bool *cut)
+{
+	size_t	n = strlen(v);
+
+	*cut = n > LOG_VALUE_MAX;
+	if (!*cut)
+		return n;
+	n = LOG_VALUE_MAX;
+	while (n > 0 && ((unsigned char)v[n] & 0xc0) == 0x80)
+		n--;
+	return n;
+}
+
+static void
+format_line(struct buf *b, struct kv *kv, size_t n)
+{
+	struct buf	 v;
+	const char	*s;
+	size_t		 i, len;
+	bool		 cut;
+
+	buf_init(&v, BUF_NOCAP);
+	if (log_format == LOG_JSON) {
+		/* go-kit's JSON logger marshals a map: keys sorted. */
+		qsort(kv, n, sizeof(*kv), kv_cmp);
+		buf_addch(b, '{');
+	}
+	for (i = 0; i < n; i++) {
+		s = kv[i].v != NULL ? kv[i].v : "";
+		len = value_len(s, &cut);
+		buf_reset(&v);
+		buf_add(&v, s, len);
+		if (cut)
+			buf_addstr(&v, "...");
+		if (log_format == LOG_JSON) {
+			buf_addstr(b, i > 0 ? "," : "");
+			json_string(b, kv[i].k, strlen(kv[i].k));
+			buf_addch(b, ':');
+			json_string(b, buf_str(&v), buf_len(&v));
+		} else {
+			buf_addf(b, "%s%s=", i > 0 ? " " : "", kv[i].k);
+			logfmt_value(b, buf_str(&v), buf_len(&v));
+		}
+	}
+	if (log_format == LOG_JSON)
+		buf_addch(b, '}');
+	buf_addch(b, '\n');
+	buf_release(&v);
+}
+
+/* One line, one write(2): lines of concurrent threads never mix. */
 static void
 log_write(struct kv *kv, size_t n)
 {
-	struct line	l;
-	size_t		i;
+	struct buf	b;
 	ssize_t		w;
 
-	l.len = 0;
-	if (log_format == LOG_JSON) {
-		qsort(kv, n, sizeof(*kv), kv_cmp);
-		line_addc(&l, '{');
-		for (i = 0; i < n; i++) {
-			if (i > 0)
-				line_addc(&l, ',');
-			line_json_string(&l, kv[i].k);
-			line_addc(&l, ':');
-			line_json_string(&l, kv[i].v ? kv[i].v : "");
-		}
-		line_addc(&l, '}');
-	} else {
-		for (i = 0; i < n; i++) {
-			if (i > 0)
-				line_addc(&l, ' ');
-			line_add(&l, kv[i].k, strlen(kv[i].k));
-			line_addc(&l, '=');
-			line_logfmt_value(&l, kv[i].v ? kv[i].v : "");
-		}
-	}
-	l.b[l.len++] = '\n';
-	w = write(log_fd, l.b, l.len);
+	buf_init(&b, BUF_NOCAP);
+	format_line(&b, kv, n);
+	w = write(log_fd, buf_str(&b), buf_len(&b));
 	(void)w;
+	buf_release(&b);
 }
 
 /* Fills ts, caller, level, component, msg; returns the count. */
@@ -215,7 +255,9 @@ log_head(struct kv *kv, enum log_level level, const char *file, int line,
 	kv[n++] = (struct kv){ "level", level_names[level] };
 	if (log_component != NULL)
 		kv[n++] = (struct kv){ "component", log_component };
-	kv[n++] = (struct kv){ "msg", msg };
+	/* go-kit: a line logged without "msg" has none. */
+	if (msg != NULL && msg[0] != '\0')
+		kv[n++] = (struct kv){ "msg", msg };
 	return n;
 }
 
@@ -224,7 +266,7 @@ log_msgf(enum log_level level, const char *file, int line, const char *fmt,
     ...)
 {
 	struct kv	kv[8];
-	char		msg[4096], ts[40], caller[64];
+	char		msg[LOG_MSG_MAX], ts[40], caller[64];
 	va_list		ap;
 	size_t		n;
 
@@ -264,7 +306,7 @@ log_kv(enum log_level level, const char *file, int line, const char *msg,
 void
 fatalx(const char *fmt, ...)
 {
-	char	msg[4096];
+	char	msg[LOG_MSG_MAX];
 	va_list	ap;
 
 	va_start(ap, fmt);

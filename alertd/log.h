@@ -6,15 +6,21 @@
  *	json:   {"address":"...","caller":"api.c:120","component":"api",
  *		 "level":"info","msg":"Listening on","ts":"..."}
  *
- * Keys as Alertmanager's (go-kit): ts, caller, level, component, msg; JSON
- * keys sorted as go-kit's JSON logger sorts them.  The level is checked
- * before the arguments are evaluated; each line is built in a local buffer
- * and written with one write(2), so lines from several threads never mix.
- * Each thread names its component once (log_set_component).  Never pass a
- * secret.  Thread: any.
+ * Keys as Alertmanager's (go-kit via promlog): ts (UTC, milliseconds),
+ * caller, level, component (when the thread set one), msg (left out when
+ * empty, as a go-kit line logged without one), then the pairs given.
+ * logfmt keeps that order; JSON sorts the keys, as go-kit's JSON logger.
+ * Values are encoded exactly as go-kit encodes strings (quoting, escapes,
+ * invalid UTF-8 as U+FFFD).  The level (--log.level) is checked before the
+ * arguments are evaluated; each line is built in one buffer and written
+ * with one write(2), so lines from several threads never mix; a value
+ * over 16 KiB is cut and marked "...".  Each thread names its component
+ * once (log_set_component).  Never pass a secret: mask it as <secret>.
+ * Thread: any (log_init and log_set_fd: startup or tests only).
  *
  *	log_info("reloading after %s", why);		   msg="..."
  *	log_infokv("Loading configuration file", "file", path, NULL);
+ *	log_debugkv("", "externalURL", url, NULL);	   no msg
  */
 #ifndef ALERTD_ALERTD_LOG_H
 #define ALERTD_ALERTD_LOG_H

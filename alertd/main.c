@@ -33,6 +33,7 @@
 #include "alertd/metrics.h"
 #include "alertd/store.h"
 #include "alertd/alert.h"
+#include "alertd/web_config.h"
 #include "alertd/xmalloc.h"
 #include "config/config.h"
 #include "notifiers/nflog.h"
@@ -100,7 +101,7 @@ static const struct flag flags[] = {
 	    "Repeatable for multiple addresses."),
 	FL("web.config.file", F_STR, "", web_config,
 	    "[EXPERIMENTAL] Path to configuration file that can enable TLS "
-	    "or authentication (not supported by alertd yet)."),
+	    "or authentication."),
 	FL("web.external-url", F_STR, "", external_url,
 	    "The URL under which Alertmanager is externally reachable."),
 	FL("web.route-prefix", F_STR, "", route_prefix,
@@ -529,9 +530,9 @@ init_logs(void)
 	enum log_format	fmt;
 
 	if (log_parse_level(o.log_level, &lvl) == -1)
-		usage_error("unrecognized log level %s", o.log_level);
+		usage_error("unrecognized log level \"%s\"", o.log_level);
 	if (log_parse_format(o.log_format, &fmt) == -1)
-		usage_error("unrecognized log format %s", o.log_format);
+		usage_error("unrecognized log format \"%s\"", o.log_format);
 	log_init(lvl, fmt);
 }
 
@@ -557,21 +558,6 @@ mkdir_p(const char *path)
 /* ----------------------------------------------------------- silences -- */
 
 static struct silence_file	*silence_file;
-
-/* What silences mute an alert now (the API's silencedBy). */
-static void
-silence_status(void *arg, const struct alert *a, ad_time_t now,
-    struct alert_status *st)
-{
-	struct silence_mark	m;
-	size_t			i;
-
-	memset(&m, 0, sizeof(m));
-	silence_store_mutes(arg, a->labels, now, &m);
-	for (i = 0; i < m.nactive; i++)
-		alertd_strs_add(&st->silenced_by, m.active[i]);
-	silence_mark_release(&m);
-}
 
 static void
 silences_maintenance(struct alertd *ad)
@@ -632,7 +618,7 @@ setup_silences(struct alertd *ad)
 		log_warnkv("Importing Alertmanager's silences failed", "err",
 		    err.msg, (char *)NULL);
 	free(snap);
-	alertd_add_status(ad, silence_status, ad->silences);
+	/* alertd_status asks ad->silences for silencedBy from now on. */
 	return 0;
 }
 
@@ -686,6 +672,8 @@ setup_routing(struct alertd *ad)
 		    err.msg, (char *)NULL);
 		return -1;
 	}
+	ad->notify = notifier;		/* for /metrics */
+	ad->nflog = notif_log;
 	memset(&po, 0, sizeof(po));
 	po.notify = notifier;
 	po.nflog = notif_log;
@@ -778,12 +766,30 @@ run(struct alertd *ad, const sigset_t *wait)
 	}
 }
 
+/*
+ * --web.config.file: exporter-toolkit's Serve checks it before serving
+ * (its errors are Alertmanager's "Listen error"); then every request and
+ * every TLS connection reads it again when it changed (web_config.h).
+ */
+static int
+setup_web(struct alertd *ad, bool *tls, struct ad_err *err)
+{
+	*tls = false;
+	if (o.web_config[0] == '\0')
+		return 0;
+	if (web_config_validate(o.web_config, tls, err) == -1)
+		return -1;
+	ad->web = web_config_watch_new(o.web_config);
+	return 0;
+}
+
 static int
 start(struct alertd *ad)
 {
 	struct ad_errs	errs;
 	struct ad_err	err;
 	sigset_t	wait;
+	bool		tls;
 
 	/* Before the first thread: every thread inherits the mask. */
 	block_signals(&wait);
@@ -803,12 +809,12 @@ start(struct alertd *ad)
 	ad_errs_release(&errs);
 	log_debugkv("", "externalURL", ad->external_url, "routePrefix",
 	    ad->route_prefix, (char *)NULL);
-	ad->api = api_start(ad, o.listen.v, o.listen.n, &err);
+	if (setup_web(ad, &tls, &err) == 0)
+		ad->api = api_start(ad, o.listen.v, o.listen.n, tls, &err);
 	if (ad->api == NULL) {
 		log_errorkv("Listen error", "err", err.msg, (char *)NULL);
 		return 1;
 	}
-	log_infokv("TLS is disabled.", "http2", "false", (char *)NULL);
 	run(ad, &wait);
 	api_stop(ad->api);
 	ad->api = NULL;
@@ -835,9 +841,6 @@ main(int argc, char **argv)
 	snprintf(vers, sizeof(vers), "(version=%s, branch=alertd, "
 	    "revision=alertd-%s)", ALERTD_VERSION, ALERTD_VERSION);
 	log_infokv("Starting alertd", "version", vers, (char *)NULL);
-	if (o.web_config[0] != '\0')
-		fatalx("--web.config.file is not supported by alertd yet "
-		    "(TLS and basic auth): refusing to serve without them");
 	if (o.systemd_socket)
 		fatalx("--web.systemd-socket is not supported by alertd yet");
 	if (mkdir_p(o.storage_path) == -1) {
@@ -862,6 +865,7 @@ main(int argc, char **argv)
 		alertd_run_stop(&ad);
 		teardown_routing();
 	}
+	web_config_watch_free(ad.web);
 	alertd_release(&ad);
 	free(o.listen.v);
 	free(o.peers.v);

@@ -1,8 +1,10 @@
 /*
  * Prometheus instruments and text exposition (see metrics.h).  The output
- * follows client_golang's: families sorted by name, HELP and TYPE lines,
- * label values escaped (\\, \", \n), floats as Go's 'g' -1 formatting,
- * histograms as cumulative _bucket{le=...}, _sum, _count.
+ * follows client_golang's: families sorted by name and left out when
+ * empty, HELP and TYPE lines, label pairs sorted by name, series sorted
+ * by label values, label values escaped (\\, \", \n), floats as Go's
+ * 'g' -1 formatting, histograms as cumulative _bucket{le=...}, _sum,
+ * _count, summaries without objectives as _sum and _count.
  */
 #include "alertd/metrics.h"
 
@@ -119,15 +121,29 @@ metric_hist_observe(struct metric_hist *h, double v)
 
 /* ---- exposition ---- */
 
+/* One series: its sort key (label values in label-name order, each
+ * NUL-terminated) and its text lines. */
+struct series {
+	struct buf	 key;
+	struct buf	 text;
+};
+
 struct family {
 	char		*name;
-	struct buf	 text;		/* HELP, TYPE and samples */
+	struct buf	 head;		/* HELP and TYPE */
+	struct series	*s;
+	size_t		 n, alloc;
 };
 
 struct metrics_writer {
 	struct family	*fams;
 	size_t		 n, alloc;
 	struct family	*cur;
+};
+
+/* A label pair, sorted by name. */
+struct lpair {
+	const char	*k, *v;
 };
 
 void
@@ -152,12 +168,11 @@ metrics_format_float(double v, char out[METRIC_FLOAT_MAX])
 	char	tmp[METRIC_FLOAT_MAX], digits[24], *e;
 	int	prec, exp, nd, i, n;
 
-	if (v == 0)
-		return strcpy(out, "0");
-	if (isnan(v))
-		return strcpy(out, "NaN");
-	if (isinf(v))
-		return strcpy(out, v > 0 ? "+Inf" : "-Inf");
+	if (v == 0 || isnan(v) || isinf(v)) {
+		snprintf(out, METRIC_FLOAT_MAX, "%s", v == 0 ? "0" :
+		    isnan(v) ? "NaN" : v > 0 ? "+Inf" : "-Inf");
+		return out;
+	}
 	/* Shortest %e that reads back as v. */
 	for (prec = 1; prec <= 17; prec++) {
 		snprintf(tmp, sizeof(tmp), "%.*e", prec - 1, v);
@@ -178,18 +193,16 @@ metrics_format_float(double v, char out[METRIC_FLOAT_MAX])
 	if (v < 0)
 		out[n++] = '-';
 	/* Go, shortest 'g': %e when exp < -4 || exp >= 6. */
-	{
-		if (exp < -4 || exp >= 6) {
-			out[n++] = digits[0];
-			if (nd > 1) {
-				out[n++] = '.';
-				memcpy(out + n, digits + 1, (size_t)nd - 1);
-				n += nd - 1;
-			}
-			snprintf(out + n, METRIC_FLOAT_MAX - (size_t)n, "e%c%02d",
-			    exp < 0 ? '-' : '+', exp < 0 ? -exp : exp);
-			return out;
+	if (exp < -4 || exp >= 6) {
+		out[n++] = digits[0];
+		if (nd > 1) {
+			out[n++] = '.';
+			memcpy(out + n, digits + 1, (size_t)nd - 1);
+			n += nd - 1;
 		}
+		snprintf(out + n, METRIC_FLOAT_MAX - (size_t)n, "e%c%02d",
+		    exp < 0 ? '-' : '+', exp < 0 ? -exp : exp);
+		return out;
 	}
 	if (exp < 0) {
 		out[n++] = '0';
@@ -203,7 +216,8 @@ metrics_format_float(double v, char out[METRIC_FLOAT_MAX])
 			out[n++] = i < nd ? digits[i] : '0';
 		if (nd > exp + 1) {
 			out[n++] = '.';
-			memcpy(out + n, digits + exp + 1, (size_t)(nd - exp - 1));
+			memcpy(out + n, digits + exp + 1,
+			    (size_t)(nd - exp - 1));
 			n += nd - exp - 1;
 		}
 	}
@@ -242,7 +256,7 @@ metrics_family(struct metrics_writer *w, const char *name, const char *help,
     enum metric_type type)
 {
 	static const char *const types[] = { "counter", "gauge", "histogram",
-	    "untyped" };
+	    "summary", "untyped" };
 	struct family	*f;
 
 	f = family_find(w, name);
@@ -255,40 +269,80 @@ metrics_family(struct metrics_writer *w, const char *name, const char *help,
 		w->fams = xreallocarray(w->fams, w->alloc, sizeof(*w->fams));
 	}
 	f = &w->fams[w->n++];
+	memset(f, 0, sizeof(*f));
 	f->name = xstrdup(name);
-	buf_init(&f->text, BUF_NOCAP);
-	buf_addf(&f->text, "# HELP %s ", name);
-	add_escaped(&f->text, help, 1);
-	buf_addf(&f->text, "\n# TYPE %s %s\n", name, types[type]);
+	buf_init(&f->head, BUF_NOCAP);
+	buf_addf(&f->head, "# HELP %s ", name);
+	add_escaped(&f->head, help, 1);
+	buf_addf(&f->head, "\n# TYPE %s %s\n", name, types[type]);
 	w->cur = f;
 }
 
-static void
-sample_line(struct metrics_writer *w, const char *suffix,
-    const char *const *labels, const char *extra_name, const char *extra_value,
-    double value)
+/* Copies labels into out sorted by name (client_golang's label order). */
+static size_t
+sort_labels(const char *const *labels, struct lpair *out)
 {
-	struct buf	*b = &w->cur->text;
-	char		 num[METRIC_FLOAT_MAX];
-	int		 first = 1;
+	struct lpair	t;
+	size_t		n = 0, i, j;
 
-	buf_addstr(b, w->cur->name);
+	for (; labels != NULL && labels[0] != NULL &&
+	    n < METRICS_MAX_LABELS; labels += 2) {
+		out[n].k = labels[0];
+		out[n].v = labels[1] != NULL ? labels[1] : "";
+		n++;
+	}
+	for (i = 1; i < n; i++) {
+		t = out[i];
+		for (j = i; j > 0 && strcmp(out[j - 1].k, t.k) > 0; j--)
+			out[j] = out[j - 1];
+		out[j] = t;
+	}
+	return n;
+}
+
+/* Starts a series of the current family; NULL without a family. */
+static struct series *
+series_new(struct metrics_writer *w, const struct lpair *lp, size_t n)
+{
+	struct family	*f = w->cur;
+	struct series	*s;
+	size_t		 i;
+
+	if (f == NULL)
+		return NULL;
+	if (f->n == f->alloc) {
+		f->alloc = f->alloc ? f->alloc * 2 : 16;
+		f->s = xreallocarray(f->s, f->alloc, sizeof(*f->s));
+	}
+	s = &f->s[f->n++];
+	buf_init(&s->key, BUF_NOCAP);
+	buf_init(&s->text, BUF_NOCAP);
+	for (i = 0; i < n; i++)
+		buf_add(&s->key, lp[i].v, strlen(lp[i].v) + 1);
+	return s;
+}
+
+/* name+suffix{labels[,extra="value"]} value */
+static void
+sample_line(struct buf *b, const char *name, const char *suffix,
+    const struct lpair *lp, size_t n, const char *extra_name,
+    const char *extra_value, double value)
+{
+	char	num[METRIC_FLOAT_MAX];
+	size_t	i;
+
+	buf_addstr(b, name);
 	buf_addstr(b, suffix);
-	if ((labels != NULL && labels[0] != NULL) || extra_name != NULL) {
+	if (n > 0 || extra_name != NULL) {
 		buf_addch(b, '{');
-		for (; labels != NULL && labels[0] != NULL; labels += 2) {
-			if (!first)
-				buf_addch(b, ',');
-			first = 0;
-			buf_addf(b, "%s=\"", labels[0]);
-			add_escaped(b, labels[1] ? labels[1] : "", 0);
+		for (i = 0; i < n; i++) {
+			buf_addf(b, "%s%s=\"", i > 0 ? "," : "", lp[i].k);
+			add_escaped(b, lp[i].v, 0);
 			buf_addch(b, '"');
 		}
-		if (extra_name != NULL) {
-			if (!first)
-				buf_addch(b, ',');
-			buf_addf(b, "%s=\"%s\"", extra_name, extra_value);
-		}
+		if (extra_name != NULL)
+			buf_addf(b, "%s%s=\"%s\"", n > 0 ? "," : "",
+			    extra_name, extra_value);
 		buf_addch(b, '}');
 	}
 	buf_addf(b, " %s\n", metrics_format_float(value, num));
@@ -298,8 +352,14 @@ void
 metrics_sample(struct metrics_writer *w, const char *const *labels,
     double value)
 {
-	if (w->cur != NULL)
-		sample_line(w, "", labels, NULL, NULL, value);
+	struct lpair	 lp[METRICS_MAX_LABELS];
+	struct series	*s;
+	size_t		 n = sort_labels(labels, lp);
+
+	s = series_new(w, lp, n);
+	if (s != NULL)
+		sample_line(&s->text, w->cur->name, "", lp, n, NULL, NULL,
+		    value);
 }
 
 void
@@ -312,26 +372,62 @@ metrics_sample1(struct metrics_writer *w, const char *lname,
 }
 
 void
+metrics_sample_buckets(struct metrics_writer *w, const char *const *labels,
+    const double *bounds, const uint64_t *cum, size_t n, uint64_t count,
+    double sum)
+{
+	struct lpair	 lp[METRICS_MAX_LABELS];
+	struct series	*s;
+	char		 le[METRIC_FLOAT_MAX];
+	size_t		 nl = sort_labels(labels, lp), i;
+	const char	*name;
+
+	s = series_new(w, lp, nl);
+	if (s == NULL)
+		return;
+	name = w->cur->name;
+	for (i = 0; i < n; i++)
+		sample_line(&s->text, name, "_bucket", lp, nl, "le",
+		    metrics_format_float(bounds[i], le), (double)cum[i]);
+	sample_line(&s->text, name, "_bucket", lp, nl, "le", "+Inf",
+	    (double)count);
+	sample_line(&s->text, name, "_sum", lp, nl, NULL, NULL, sum);
+	sample_line(&s->text, name, "_count", lp, nl, NULL, NULL,
+	    (double)count);
+}
+
+void
 metrics_sample_hist(struct metrics_writer *w, const char *const *labels,
     const struct metric_hist *h)
 {
-	char		le[METRIC_FLOAT_MAX];
-	uint64_t	cum = 0;
+	uint64_t	cum[METRIC_HIST_MAXB], total = 0;
 	size_t		i;
 
-	if (w->cur == NULL)
-		return;
 	for (i = 0; i < h->n_bounds; i++) {
-		cum += atomic_load_explicit(&h->counts[i], memory_order_relaxed);
-		sample_line(w, "_bucket", labels, "le",
-		    metrics_format_float(h->bounds[i], le), (double)cum);
+		total += atomic_load_explicit(&h->counts[i],
+		    memory_order_relaxed);
+		cum[i] = total;
 	}
-	cum += atomic_load_explicit(&h->counts[h->n_bounds],
+	total += atomic_load_explicit(&h->counts[h->n_bounds],
 	    memory_order_relaxed);
-	sample_line(w, "_bucket", labels, "le", "+Inf", (double)cum);
-	sample_line(w, "_sum", labels, NULL, NULL,
+	metrics_sample_buckets(w, labels, h->bounds, cum, h->n_bounds, total,
 	    bitsd(atomic_load_explicit(&h->sum_bits, memory_order_relaxed)));
-	sample_line(w, "_count", labels, NULL, NULL, (double)cum);
+}
+
+void
+metrics_sample_summary(struct metrics_writer *w, const char *const *labels,
+    uint64_t count, double sum)
+{
+	struct lpair	 lp[METRICS_MAX_LABELS];
+	struct series	*s;
+	size_t		 n = sort_labels(labels, lp);
+
+	s = series_new(w, lp, n);
+	if (s == NULL)
+		return;
+	sample_line(&s->text, w->cur->name, "_sum", lp, n, NULL, NULL, sum);
+	sample_line(&s->text, w->cur->name, "_count", lp, n, NULL, NULL,
+	    (double)count);
 }
 
 static int
@@ -339,6 +435,50 @@ family_cmp(const void *a, const void *b)
 {
 	return strcmp(((const struct family *)a)->name,
 	    ((const struct family *)b)->name);
+}
+
+/* client_golang's metricSorter: label values in order, as strings. */
+static int
+series_cmp(const void *a, const void *b)
+{
+	const struct buf	*ka = &((const struct series *)a)->key;
+	const struct buf	*kb = &((const struct series *)b)->key;
+	const char		*pa = buf_str(ka), *pb = buf_str(kb);
+	const char		*ea = pa + buf_len(ka), *eb = pb + buf_len(kb);
+	int			 c;
+
+	while (pa < ea && pb < eb) {
+		c = strcmp(pa, pb);
+		if (c != 0)
+			return c;
+		pa += strlen(pa) + 1;
+		pb += strlen(pb) + 1;
+	}
+	return (pa < ea) - (pb < eb);
+}
+
+/* Appends f to out (if it has a series) and frees it. */
+static int
+family_flush(struct family *f, struct buf *out, int rc)
+{
+	size_t	i;
+
+	if (f->n > 1)
+		qsort(f->s, f->n, sizeof(*f->s), series_cmp);
+	if (rc == 0 && f->n > 0 && buf_add(out, buf_str(&f->head),
+	    buf_len(&f->head)) == -1)
+		rc = -1;
+	for (i = 0; i < f->n; i++) {
+		if (rc == 0 && buf_add(out, buf_str(&f->s[i].text),
+		    buf_len(&f->s[i].text)) == -1)
+			rc = -1;
+		buf_release(&f->s[i].key);
+		buf_release(&f->s[i].text);
+	}
+	free(f->s);
+	buf_release(&f->head);
+	free(f->name);
+	return rc;
 }
 
 int
@@ -354,14 +494,10 @@ metrics_render(struct buf *out)
 		collectors[i].fn(&w, collectors[i].arg);
 	}
 	pthread_mutex_unlock(&render_lock);
-	qsort(w.fams, w.n, sizeof(*w.fams), family_cmp);
-	for (i = 0; i < w.n; i++) {
-		if (rc == 0 && buf_add(out, buf_str(&w.fams[i].text),
-		    buf_len(&w.fams[i].text)) == -1)
-			rc = -1;
-		buf_release(&w.fams[i].text);
-		free(w.fams[i].name);
-	}
+	if (w.n > 1)
+		qsort(w.fams, w.n, sizeof(*w.fams), family_cmp);
+	for (i = 0; i < w.n; i++)
+		rc = family_flush(&w.fams[i], out, rc);
 	free(w.fams);
 	return rc;
 }
@@ -370,89 +506,116 @@ metrics_render(struct buf *out)
 
 static double	process_start_time;
 
+/* The fields of /proc/self/stat after the command name, NUL-terminated. */
+static const char *
+read_stat(char *buf, size_t len)
+{
+	FILE	*f;
+	size_t	 n;
+	char	*p;
+
+	f = fopen("/proc/self/stat", "r");
+	if (f == NULL)
+		return NULL;
+	n = fread(buf, 1, len - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	p = strrchr(buf, ')');
+	return p != NULL && p[1] == ' ' ? p + 2 : NULL;
+}
+
+/* Entries of /proc/self/fd, without the one reading it. */
+static int
+count_fds(void)
+{
+	struct dirent	*de;
+	DIR		*d;
+	int		 fds = 0;
+
+	d = opendir("/proc/self/fd");
+	if (d == NULL)
+		return 0;
+	for (de = readdir(d); de != NULL; de = readdir(d))
+		if (de->d_name[0] != '.')
+			fds++;
+	closedir(d);
+	return fds - 1;
+}
+
+/* A soft limit as Go reads /proc/self/limits: "unlimited" is 2^64-1. */
+static double
+soft_limit(int resource)
+{
+	struct rlimit	rl;
+
+	if (getrlimit(resource, &rl) == -1)
+		return 0;
+	return (double)rl.rlim_cur;
+}
+
+static void
+process_gauge(struct metrics_writer *w, const char *name, const char *help,
+    double v)
+{
+	metrics_family(w, name, help, METRIC_GAUGE);
+	metrics_sample(w, NULL, v);
+}
+
 static void
 process_collect(struct metrics_writer *w, void *arg)
 {
-	char		 stat[1024], *p;
+	char		 stat[1024];
+	const char	*p;
 	unsigned long	 utime = 0, stime = 0, vsize = 0;
 	long		 rss = 0, tck = sysconf(_SC_CLK_TCK);
-	struct rlimit	 rl;
-	struct dirent	*de;
-	DIR		*d;
-	FILE		*f;
-	size_t		 n;
-	int		 fds = 0;
 
 	(void)arg;
-	f = fopen("/proc/self/stat", "r");
-	if (f != NULL) {
-		n = fread(stat, 1, sizeof(stat) - 1, f);
-		stat[n] = '\0';
-		fclose(f);
-		p = strrchr(stat, ')');
-		if (p != NULL && sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u "
-		    "%*u %*u %*u %lu %lu %*d %*d %*d %*d %*d %*d %*u %lu %ld",
-		    &utime, &stime, &vsize, &rss) != 4)
-			utime = stime = vsize = 0, rss = 0;
-	}
-	d = opendir("/proc/self/fd");
-	if (d != NULL) {
-		for (de = readdir(d); de != NULL; de = readdir(d))
-			if (de->d_name[0] != '.')
-				fds++;
-		closedir(d);
-		fds--;		/* the directory stream itself */
-	}
+	p = read_stat(stat, sizeof(stat));
+	if (p != NULL && sscanf(p, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u "
+	    "%*u %lu %lu %*d %*d %*d %*d %*d %*d %*u %lu %ld", &utime, &stime,
+	    &vsize, &rss) != 4)
+		utime = stime = vsize = 0, rss = 0;
 	metrics_family(w, "process_cpu_seconds_total",
 	    "Total user and system CPU time spent in seconds.", METRIC_COUNTER);
 	metrics_sample(w, NULL, (double)(utime + stime) / (double)tck);
-	metrics_family(w, "process_open_fds", "Number of open file descriptors.",
-	    METRIC_GAUGE);
-	metrics_sample(w, NULL, fds);
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
-		metrics_family(w, "process_max_fds",
-		    "Maximum number of open file descriptors.", METRIC_GAUGE);
-		metrics_sample(w, NULL, (double)rl.rlim_cur);
-	}
-	metrics_family(w, "process_resident_memory_bytes",
-	    "Resident memory size in bytes.", METRIC_GAUGE);
-	metrics_sample(w, NULL, (double)rss * (double)sysconf(_SC_PAGESIZE));
-	metrics_family(w, "process_virtual_memory_bytes",
-	    "Virtual memory size in bytes.", METRIC_GAUGE);
-	metrics_sample(w, NULL, (double)vsize);
-	metrics_family(w, "process_start_time_seconds",
+	process_gauge(w, "process_open_fds", "Number of open file descriptors.",
+	    count_fds());
+	process_gauge(w, "process_max_fds",
+	    "Maximum number of open file descriptors.",
+	    soft_limit(RLIMIT_NOFILE));
+	process_gauge(w, "process_resident_memory_bytes",
+	    "Resident memory size in bytes.",
+	    (double)rss * (double)sysconf(_SC_PAGESIZE));
+	process_gauge(w, "process_virtual_memory_bytes",
+	    "Virtual memory size in bytes.", (double)vsize);
+	process_gauge(w, "process_virtual_memory_max_bytes",
+	    "Maximum amount of virtual memory available in bytes.",
+	    soft_limit(RLIMIT_AS));
+	process_gauge(w, "process_start_time_seconds",
 	    "Start time of the process since unix epoch in seconds.",
-	    METRIC_GAUGE);
-	metrics_sample(w, NULL, process_start_time);
+	    process_start_time);
 }
 
 void
 metrics_register_process(void)
 {
-	char		 buf[64], stat[1024], *p;
+	char		 line[64], stat[1024];
+	const char	*p;
 	unsigned long long starttime = 0;
 	double		 btime = 0;
 	FILE		*f;
-	size_t		 n;
 
 	f = fopen("/proc/stat", "r");
 	if (f != NULL) {
-		while (fgets(buf, sizeof(buf), f) != NULL)
-			if (strncmp(buf, "btime ", 6) == 0)
-				btime = strtod(buf + 6, NULL);
+		while (fgets(line, sizeof(line), f) != NULL)
+			if (strncmp(line, "btime ", 6) == 0)
+				btime = strtod(line + 6, NULL);
 		fclose(f);
 	}
-	f = fopen("/proc/self/stat", "r");
-	if (f != NULL) {
-		n = fread(stat, 1, sizeof(stat) - 1, f);
-		stat[n] = '\0';
-		fclose(f);
-		p = strrchr(stat, ')');
-		if (p != NULL)
-			sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u "
-			    "%*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
-			    &starttime);
-	}
+	p = read_stat(stat, sizeof(stat));
+	if (p == NULL || sscanf(p, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u "
+	    "%*u %*u %*u %*d %*d %*d %*d %*d %*d %llu", &starttime) != 1)
+		starttime = 0;
 	process_start_time = btime +
 	    (double)starttime / (double)sysconf(_SC_CLK_TCK);
 	metrics_register(process_collect, NULL);

@@ -9,13 +9,16 @@
  *
  * Exposition goes through collectors: a module registers one callback,
  * which writes its families with metrics_family() and the samples with
- * metrics_sample*() when /metrics is scraped.  Families are printed sorted
- * by name, as client_golang does, with client_golang's number formatting
- * (Go's strconv 'g', shortest), so existing dashboards and alert rules on
- * Alertmanager's metric names keep working.
+ * metrics_sample*() when /metrics is scraped.  The output is
+ * client_golang's (Alertmanager's registry): families sorted by name,
+ * families without a sample left out, label pairs sorted by name, the
+ * series of a family sorted by their label values, numbers in Go's
+ * strconv 'g' shortest form.  So dashboards, alert rules and
+ * `promtool check metrics` see what Alertmanager prints.
  *
  * Thread: instruments from any thread; collectors run on the scraping
- * HTTP thread and must only read (atomics, or under their own lock).
+ * HTTP thread (one scrape at a time) and must only read (atomics, or
+ * under their own lock).
  */
 #ifndef ALERTD_ALERTD_METRICS_H
 #define ALERTD_ALERTD_METRICS_H
@@ -61,8 +64,12 @@ enum metric_type {
 	METRIC_COUNTER,
 	METRIC_GAUGE,
 	METRIC_HISTOGRAM,
+	METRIC_SUMMARY,		/* without objectives: _sum and _count */
 	METRIC_UNTYPED
 };
+
+/* Most label pairs of one sample (le/quantile not counted). */
+#define METRICS_MAX_LABELS	16
 
 struct metrics_writer;
 typedef void (*metrics_collect_fn)(struct metrics_writer *w, void *arg);
@@ -76,8 +83,10 @@ void	metrics_reset(void);
 void	metrics_family(struct metrics_writer *w, const char *name,
 	    const char *help, enum metric_type type);
 /*
- * One sample of the current family.  labels is NULL or a NULL-terminated
- * list of name, value pairs; values are escaped here.
+ * One sample (one series) of the current family.  labels is NULL or a
+ * NULL-terminated list of name, value pairs, in any order (they are
+ * sorted by name); values are escaped here.  Collectors give each series
+ * once per scrape.
  */
 void	metrics_sample(struct metrics_writer *w, const char *const *labels,
 	    double value);
@@ -87,6 +96,16 @@ void	metrics_sample1(struct metrics_writer *w, const char *lname,
 /* The _bucket/_sum/_count samples of a histogram. */
 void	metrics_sample_hist(struct metrics_writer *w, const char *const *labels,
 	    const struct metric_hist *h);
+/*
+ * The same from plain numbers: cum[i] observations <= bounds[i]
+ * (cumulative, n bounds), count in all (the +Inf bucket), their sum.
+ */
+void	metrics_sample_buckets(struct metrics_writer *w,
+	    const char *const *labels, const double *bounds,
+	    const uint64_t *cum, size_t n, uint64_t count, double sum);
+/* A summary without objectives, as client_golang prints it: _sum, _count. */
+void	metrics_sample_summary(struct metrics_writer *w,
+	    const char *const *labels, uint64_t count, double sum);
 
 /* Runs every collector and renders the text format (0.0.4) into out. */
 int	metrics_render(struct buf *out);
@@ -95,7 +114,11 @@ int	metrics_render(struct buf *out);
 #define METRIC_FLOAT_MAX	32
 char	*metrics_format_float(double v, char out[METRIC_FLOAT_MAX]);
 
-/* Registers process_* (cpu, memory, fds, start time), Linux /proc. */
+/*
+ * Registers process_* as client_golang's process collector: cpu, open
+ * and max fds, resident, virtual and max virtual memory, start time
+ * (Linux /proc).
+ */
 void	metrics_register_process(void);
 
 #endif

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "alertd/alert.h"
+#include "alertd/alert_sort.h"
 #include "alertd/xmalloc.h"
 
 #define SHARD_BITS	6		/* 1 << SHARD_BITS == STORE_SHARDS */
@@ -221,15 +222,6 @@ store_get(struct store *s, uint64_t fp)
 	return a;
 }
 
-static int
-fp_cmp(const void *x, const void *y)
-{
-	const struct alert *a = *(struct alert *const *)x;
-	const struct alert *b = *(struct alert *const *)y;
-
-	return a->fp < b->fp ? -1 : a->fp > b->fp;
-}
-
 size_t
 store_list(struct store *s, struct alert ***out)
 {
@@ -249,8 +241,7 @@ store_list(struct store *s, struct alert ***out)
 				v[n++] = alert_ref(sh->slots[j].a);
 		pthread_mutex_unlock(&sh->lock);
 	}
-	if (n > 1)
-		qsort(v, n, sizeof(*v), fp_cmp);
+	alert_sort_fp(v, n);
 	*out = v;
 	return n;
 }

@@ -11,13 +11,13 @@
  */
 #include "config/config.h"
 
-#include <glob.h>
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "alertd/buf.h"
 #include "alertd/err.h"
+#include "alertd/goglob.h"
 #include "alertd/xmalloc.h"
 #include "config/config_int.h"
 #include "config/ynode.h"
@@ -287,13 +287,46 @@ config_join_dir(const char *dir, const char *p)
 	return j;
 }
 
-/* template.FromGlobs: each glob may match nothing (0.25). */
+/* The files one `templates:` pattern matches, parsed into c->tmpl. */
+static void
+load_template_glob(struct config_check *chk, struct config *c,
+    const struct ynode *root, const char *pattern)
+{
+	struct goglob	g;
+	struct ad_err	e;
+	size_t		j;
+
+	memset(&e, 0, sizeof(e));
+	if (goglob_glob(pattern, &g, &e) == -1) {
+		config_check_errn(chk, ynode_map_get(root, "templates"),
+		    "templates", "%s", e.msg);
+		goglob_release(&g);
+		return;
+	}
+	for (j = 0; j < g.n; j++) {
+		memset(&e, 0, sizeof(e));
+		if (tmpl_set_add_file(c->tmpl, g.v[j], &e) == -1)
+			config_check_errn(chk, ynode_map_get(root,
+			    "templates"), "templates", "%s", e.msg);
+	}
+	goglob_release(&g);
+}
+
+/*
+ * template.FromGlobs: each pattern is expanded with Go's filepath.Glob
+ * (alertd/goglob.h, not glob(3): "[^x]" negates but "[!x]" does not, '*'
+ * matches dot files, a lone '[' is a syntax error), each may match
+ * nothing (0.25), and the files of one pattern are parsed in Glob's
+ * sorted order.  A bad pattern fails the load with Go's "syntax error in
+ * pattern" (Alertmanager fails the reload, amtool check-config the
+ * file).
+ */
 static void
 load_templates(struct config_check *chk, struct config *c,
     const struct ynode *root)
 {
 	struct ad_err	e;
-	size_t		i, j;
+	size_t		i;
 
 	memset(&e, 0, sizeof(e));
 	c->tmpl = tmpl_set_new(&e);
@@ -303,25 +336,12 @@ load_templates(struct config_check *chk, struct config *c,
 	}
 	for (i = 0; i < c->n_templates; i++) {
 		char	*p;
-		glob_t	 g;
 
 		p = config_join_dir(chk->base_dir, c->templates[i]);
 		free(c->templates[i]);
 		c->templates[i] = p;
-		if (!chk->opts->parse_templates)
-			continue;
-		memset(&g, 0, sizeof(g));
-		if (glob(p, 0, NULL, &g) != 0) {
-			globfree(&g);
-			continue;
-		}
-		for (j = 0; j < g.gl_pathc; j++) {
-			memset(&e, 0, sizeof(e));
-			if (tmpl_set_add_file(c->tmpl, g.gl_pathv[j], &e) == -1)
-				config_check_errn(chk, ynode_map_get(root,
-				    "templates"), "templates", "%s", e.msg);
-		}
-		globfree(&g);
+		if (chk->opts->parse_templates)
+			load_template_glob(chk, c, root, p);
 	}
 }
 

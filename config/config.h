@@ -170,6 +170,7 @@ struct config_receiver {
 };
 
 struct config_inhibit_rule {
+	char		*name;		/* 0.30's optional name, or NULL */
 	struct config_kv *source_match, *target_match;	/* as written */
 	size_t		 n_source_match, n_target_match;
 	struct config_kv *source_match_re, *target_match_re;

@@ -336,7 +336,13 @@ config_route_finish(struct config_check *chk, struct config_route *r,
 
 #define I	struct config_inhibit_rule
 
+/*
+ * `name` (Alertmanager 0.30, yaml:"name,omitempty"): optional, any
+ * string, first in the dump and only when set; unknown in 0.25 mode.
+ */
 static const struct config_field inhibit_fields[] = {
+	{ .key = "name", .type = CF_STR, .flags = CF_OMITEMPTY | CF_NEWER,
+	  .off = offsetof(I, name), .since = "0.30" },
 	CF_FN("source_match", CF_MAP, CF_OMITEMPTY, I, source_match,
 	    n_source_match),
 	CF_FN("source_match_re", CF_MAP, CF_OMITEMPTY | CF_REGEXPS, I, source_match_re,

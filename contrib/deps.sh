@@ -5,7 +5,8 @@
 # fails, so "make run" and "make test" work on a fresh machine.
 set -e
 BUILD_PKGS="gcc make pkg-config libmicrohttpd-dev libcurl4-openssl-dev
-	libjansson-dev libyaml-dev libpcre2-dev libcrypt-dev ca-certificates"
+	libjansson-dev libyaml-dev libpcre2-dev libcrypt-dev libgnutls28-dev
+	ca-certificates"
 TEST_PKGS="check libsubunit-dev python3 python3-pytest python3-requests
 	python3-aiosmtpd prometheus-alertmanager prometheus openssl
 	tzdata curl"

@@ -106,6 +106,23 @@ struct notify_req {
 	/* The integration's own note for its verdict (Slack: the channel
 	 * its errors name); owned; passed as notify_resp.verdict_note. */
 	char			*verdict_note;
+	/*
+	 * A notification of several requests (OpsGenie's update_alerts,
+	 * WeChat's access token then its message): `next` (owned, made
+	 * with notify_req_chain) leaves once this request's verdict is
+	 * NOTIFY_OK, within the same attempt; the notification succeeds
+	 * when the last one does.  A failed request ends the attempt: the
+	 * retry starts again from the first request, as Alertmanager's
+	 * Notify does.  Each request of a chain has its own url, method,
+	 * headers, body and http.
+	 */
+	struct notify_req	*next;
+	/*
+	 * Build the request again (prepare) before each retry instead of
+	 * replaying it: the integration's state may have changed (WeChat's
+	 * access token was found expired).  Set on the first request.
+	 */
+	bool			 reprepare;
 };
 
 /* What came back; every pointer is valid during verdict only. */
@@ -117,6 +134,14 @@ struct notify_resp {
 	const char	*curl_error;	/* message for a transport error */
 	const char	*url;		/* the request URL, or "<redacted>" */
 	const char	*verdict_note;	/* notify_req.verdict_note */
+	/*
+	 * The request of the chain sent after this one if verdict says
+	 * NOTIFY_OK (NULL: this is the last); verdict may complete it
+	 * from this answer (WeChat puts the access token in its URL).
+	 */
+	struct notify_req *next;
+	/* The request answered (its URL may be secret: never show it). */
+	const struct notify_req *req;
 };
 
 #define NOTIFY_RESP_BODY_MAX	4096

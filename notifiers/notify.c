@@ -33,6 +33,7 @@
 #include "notifiers/notify.h"
 
 #include <curl/curl.h>
+#include <ctype.h>
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -242,8 +243,17 @@ notify_req_init(struct notify_req *r)
 void
 notify_req_release(struct notify_req *r)
 {
-	size_t	i;
+	struct notify_req	*next = r->next;
+	size_t			 i;
 
+	while (next != NULL) {
+		struct notify_req *after = next->next;
+
+		next->next = NULL;
+		notify_req_release(next);
+		free(next);
+		next = after;
+	}
 	free(r->url);
 	for (i = 0; i < r->n_headers; i++)
 		free(r->headers[i]);
@@ -274,6 +284,32 @@ notify_req_add_header(struct notify_req *r, const char *fmt, ...)
 	r->headers = xreallocarray(r->headers, r->n_headers + 1,
 	    sizeof(*r->headers));
 	r->headers[r->n_headers++] = h;
+}
+
+struct notify_req *
+notify_req_chain(struct notify_req *r)
+{
+	struct notify_req	*last = r;
+
+	while (last->next != NULL)
+		last = last->next;
+	last->next = xmalloc(sizeof(*last->next));
+	notify_req_init(last->next);
+	return last->next;
+}
+
+/* The request of the chain to send now. */
+static struct notify_req *
+job_req(struct notify_job *job)
+{
+	return job->cur_ != NULL ? job->cur_ : &job->req_;
+}
+
+/* An attempt starts with the first request of the chain. */
+static bool
+job_first_req(const struct notify_job *job)
+{
+	return job->cur_ == NULL || job->cur_ == &job->req_;
 }
 
 static bool
@@ -615,6 +651,7 @@ job_begin(struct nt_worker *w, struct notify_job *job)
 		job->deadline_mono_ = mono + (job->deadline - now);
 	buf_init(&job->resp_, NOTIFY_RESP_BODY_MAX);
 	notify_req_init(&job->req_);
+	job->cur_ = NULL;
 	notify_backoff_init(&job->backoff_, &w->n->opts.backoff);
 	ad_err_clear(&job->err_);
 	prep = job->ops->prepare(job, &job->req_, &job->err_);
@@ -667,6 +704,11 @@ job_attempt_failed(struct nt_worker *w, struct notify_job *job,
     enum notify_verdict v)
 {
 	COUNT(w, job, requests_failed);
+	if (job->cur_ != NULL) {
+		/* a chain starts over; no host slot is held here */
+		job->cur_ = NULL;
+		job->host_ = NULL;
+	}
 	if (v == NOTIFY_FAIL) {
 		ad_err_prefix(&job->err_, "%s/%s[%u]: notify retry canceled "
 		    "due to unrecoverable error after %d attempts",
@@ -714,7 +756,7 @@ static int
 setup_http(struct nt_worker *w, struct notify_job *job, struct nt_easy *x,
     const char *oauth2)
 {
-	struct notify_req	*req = &job->req_;
+	struct notify_req	*req = job_req(job);
 	struct curl_slist	**l = (struct curl_slist **)job->lists_;
 	int64_t			 left;
 	size_t			 i;
@@ -758,7 +800,7 @@ static size_t
 read_upload(char *ptr, size_t size, size_t nmemb, void *arg)
 {
 	struct notify_job	*job = arg;
-	const struct buf	*b = &job->req_.body;
+	const struct buf	*b = &job_req(job)->body;
 	size_t			 left = buf_len(b) - job->upload_off_;
 	size_t			 n = size * nmemb < left ? size * nmemb : left;
 
@@ -790,7 +832,7 @@ smtp_login_options(const char *mechs, char *out, size_t size)
 static int
 setup_smtp(struct nt_worker *w, struct notify_job *job, struct nt_easy *x)
 {
-	struct notify_req	*req = &job->req_;
+	struct notify_req	*req = job_req(job);
 	struct curl_slist	**l = (struct curl_slist **)job->lists_;
 	int64_t			 left;
 	size_t			 i;
@@ -861,7 +903,7 @@ token_fetch(struct nt_worker *w, struct nhttp_token *t, struct notify_job *job)
 static const char *
 job_token(struct nt_worker *w, struct notify_job *job, bool *failed)
 {
-	const struct config_http	*c = job->req_.http;
+	const struct config_http	*c = job_req(job)->http;
 	struct nhttp_token		*t;
 	struct notify_job		**wl;
 
@@ -929,7 +971,7 @@ host_take(struct nt_worker *w, struct notify_job *job)
 	unsigned	 l;
 
 	if (job->host_ == NULL)
-		job->host_ = host_of(w, job->req_.url);
+		job->host_ = host_of(w, job_req(job)->url);
 	h = job->host_;
 	if (h->active >= w->max_host || w->active >= w->max_total) {
 		job->next_ = NULL;
@@ -1024,9 +1066,10 @@ host_sweep(struct nt_worker *w, bool stopping)
 static void
 job_attempt(struct nt_worker *w, struct notify_job *job)
 {
-	const char	*oauth2 = NULL;
-	struct nt_easy	*x;
-	bool		 failed;
+	struct notify_req	*req = job_req(job);
+	const char		*oauth2 = NULL;
+	struct nt_easy		*x;
+	bool			 failed;
 
 	/* A request with less than a few ms left could not complete; a
 	 * transfer cut by the deadline ends a hair before it. */
@@ -1034,19 +1077,21 @@ job_attempt(struct nt_worker *w, struct notify_job *job)
 		job_cancel(w, job, false);
 		return;
 	}
-	if (!job->req_.smtp && job->req_.http != NULL &&
-	    job->req_.http->oauth2 != NULL) {
+	if (!req->smtp && req->http != NULL && req->http->oauth2 != NULL) {
 		oauth2 = job_token(w, job, &failed);
 		if (oauth2 == NULL && !failed)
 			return;		/* waits for the token */
 	}
 	if (!host_take(w, job))
 		return;			/* waits for a request slot */
-	job->attempts_++;
-	job->started_ = ad_mono();
-	COUNT(w, job, requests);
-	if (oauth2 == NULL && !job->req_.smtp && job->req_.http != NULL &&
-	    job->req_.http->oauth2 != NULL) {
+	if (job_first_req(job)) {
+		/* the later requests of a chain belong to this attempt */
+		job->attempts_++;
+		job->started_ = ad_mono();
+		COUNT(w, job, requests);
+	}
+	if (oauth2 == NULL && !req->smtp && req->http != NULL &&
+	    req->http->oauth2 != NULL) {
 		/* the token could not be had: a failed, retryable attempt */
 		host_release(w, job);
 		job->reason_ = NOTIFY_REASON_OTHER;
@@ -1059,7 +1104,7 @@ job_attempt(struct nt_worker *w, struct notify_job *job)
 	job->easy_ = x;
 	buf_reset(&job->resp_);
 	job_free_lists(job);
-	if ((job->req_.smtp ? setup_smtp(w, job, x) :
+	if ((req->smtp ? setup_smtp(w, job, x) :
 	    setup_http(w, job, x, oauth2)) == -1) {
 		easy_put(w, x);
 		job->easy_ = NULL;
@@ -1073,22 +1118,57 @@ job_attempt(struct nt_worker *w, struct notify_job *job)
 	curl_multi_add_handle(x->lane->multi, x->e);
 }
 
-static const char *
-redacted_url(const struct notify_req *req)
+/*
+ * The URL for error messages: one read from a file is a secret; a
+ * password in the userinfo shows as "***", as Go's net/http
+ * stripPassword shows it in Alertmanager's "Post ..." errors.
+ */
+static void
+redacted_url(const struct notify_req *req, struct buf *out)
 {
-	return req->url_is_secret ? "<redacted>" : req->url;
+	const char	*u = req->url, *auth, *end, *at, *colon;
+
+	if (req->url_is_secret) {
+		buf_addstr(out, "<redacted>");
+		return;
+	}
+	auth = strstr(u, "://");
+	auth = auth != NULL ? auth + 3 : u;
+	end = auth + strcspn(auth, "/?#");
+	at = memrchr(auth, '@', (size_t)(end - auth));
+	colon = at != NULL ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+	if (colon == NULL) {
+		buf_addstr(out, u);
+		return;
+	}
+	buf_add(out, u, (size_t)(colon + 1 - u));
+	buf_addstr(out, "***");
+	buf_addstr(out, at);
+}
+
+/* Go's url.Error Op for a request: "Post", "Get", "Put"; SMTP: "send". */
+static void
+req_op(const struct notify_req *req, char *op, size_t size)
+{
+	size_t	i;
+
+	snprintf(op, size, "%s", req->smtp ? "send" : req->method != NULL ?
+	    req->method : "Post");
+	for (i = 1; op[i] != '\0'; i++)
+		op[i] = (char)tolower((unsigned char)op[i]);
 }
 
 static void
 job_transfer_done(struct nt_worker *w, struct nt_easy *x, CURLcode rc)
 {
 	struct notify_job	*job = x->job;
+	struct notify_req	*req = job_req(job);
 	struct notify_resp	 resp;
 	enum notify_verdict	 v;
+	struct buf		 url;
 	long			 status = 0;
-	char			 msg[CURL_ERROR_SIZE + 64];
+	char			 msg[CURL_ERROR_SIZE + 64], op[16];
 
-	metrics_latency(w, job, ad_mono() - job->started_);
 	memset(&resp, 0, sizeof(resp));
 	if (rc == CURLE_OK)
 		curl_easy_getinfo(x->e, CURLINFO_RESPONSE_CODE, &status);
@@ -1096,21 +1176,39 @@ job_transfer_done(struct nt_worker *w, struct nt_easy *x, CURLcode rc)
 	resp.body = buf_str(&job->resp_);
 	resp.body_len = buf_len(&job->resp_);
 	resp.curl_code = rc;
-	resp.url = redacted_url(&job->req_);
-	resp.verdict_note = job->req_.verdict_note;
+	buf_init(&url, BUF_NOCAP);
+	redacted_url(req, &url);
+	resp.url = buf_str(&url);
+	resp.verdict_note = req->verdict_note;
+	resp.next = req->next;
+	resp.req = req;
 	if (rc != CURLE_OK) {
-		snprintf(msg, sizeof(msg), "%s \"%s\": %s", job->req_.smtp ?
-		    "send" : "Post", resp.url, x->errbuf[0] != '\0' ?
-		    x->errbuf : curl_easy_strerror(rc));
+		req_op(req, op, sizeof(op));
+		snprintf(msg, sizeof(msg), "%s \"%s\": %s", op, resp.url,
+		    x->errbuf[0] != '\0' ? x->errbuf : curl_easy_strerror(rc));
 		resp.curl_error = msg;
 	}
 	ad_err_clear(&job->err_);
 	v = job->ops->verdict != NULL ?
 	    job->ops->verdict(job, &resp, &job->err_) :
 	    notifier_default_verdict(NULL, &resp, &job->err_);
+	buf_release(&url);
 	easy_put(w, x);
 	job->easy_ = NULL;
 	host_release(w, job);
+	if (req->next != NULL) {
+		/* a chain: the next request may go to another host */
+		job->host_ = NULL;
+		job->cur_ = v == NOTIFY_OK ? req->next : NULL;
+		if (v == NOTIFY_OK) {
+			job_attempt(w, job);
+			return;
+		}
+	} else if (job->cur_ != NULL) {
+		job->host_ = NULL;
+		job->cur_ = NULL;
+	}
+	metrics_latency(w, job, ad_mono() - job->started_);
 	if (v == NOTIFY_OK) {
 		job_succeeded(w, job);
 		return;
@@ -1152,10 +1250,14 @@ token_done(struct nt_worker *w, struct nt_easy *x, CURLcode rc)
 			continue;
 		}
 		job->err_ = err;
-		job->attempts_++;
-		job->started_ = ad_mono();
-		COUNT(w, job, requests);
-		metrics_latency(w, job, 0);
+		if (job_first_req(job)) {
+			job->attempts_++;
+			job->started_ = ad_mono();
+			COUNT(w, job, requests);
+		}
+		job->cur_ = NULL;
+		job->host_ = NULL;
+		metrics_latency(w, job, ad_mono() - job->started_);
 		job->reason_ = NOTIFY_REASON_OTHER;
 		job_attempt_failed(w, job, NOTIFY_RETRY);
 	}
@@ -1205,6 +1307,46 @@ read_infos(struct nt_lane *ln)
 
 /* -------------------------------------------------------------- loop --- */
 
+/*
+ * A retry.  Alertmanager's RetryStage calls Notify again; a request that
+ * asked for it (req_.reprepare) is built again rather than replayed.
+ */
+static void
+job_retry(struct nt_worker *w, struct notify_job *job)
+{
+	enum notify_prep	prep;
+	struct ad_err		err;
+
+	if (!job->req_.reprepare) {
+		job_attempt(w, job);
+		return;
+	}
+	job_free_lists(job);
+	notify_req_release(&job->req_);
+	ad_err_clear(&err);
+	prep = job->ops->prepare(job, &job->req_, &err);
+	switch (prep) {
+	case NOTIFY_PREP_SEND:
+		job_attempt(w, job);
+		return;
+	case NOTIFY_PREP_FAIL:
+		job->attempts_++;
+		COUNT(w, job, requests);
+		COUNT(w, job, requests_failed);
+		job->err_ = err;
+		ad_err_prefix(&job->err_, "%s/%s[%u]: notify retry canceled "
+		    "due to unrecoverable error after %d attempts",
+		    job->receiver, job->integration, job->idx,
+		    job->attempts_);
+		job_finish(w, job, false, prep, NOTIFY_REASON_OTHER);
+		return;
+	case NOTIFY_PREP_DONE:
+	case NOTIFY_PREP_SKIP:
+		job_finish(w, job, true, prep, NOTIFY_REASON_OTHER);
+		return;
+	}
+}
+
 static void
 run_due(struct nt_worker *w)
 {
@@ -1213,7 +1355,7 @@ run_due(struct nt_worker *w)
 
 	while (w->n_heap > 0 && w->heap[0]->due_ <= now) {
 		job = heap_pop(w);
-		job_attempt(w, job);
+		job_retry(w, job);
 	}
 }
 

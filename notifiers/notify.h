@@ -113,6 +113,8 @@ struct notify_job {
 	unsigned	 lane_;
 	struct notify_backoff backoff_;
 	struct notify_req req_;
+	struct notify_req *cur_;	/* the request of req_'s chain in
+					 * flight; NULL: req_ itself */
 	void		*easy_;		/* CURL * */
 	void		*lists_[4];	/* struct curl_slist *, nhttp.h; rcpt */
 	size_t		 upload_off_;
@@ -174,6 +176,9 @@ void		 notify_req_init(struct notify_req *r);
 void		 notify_req_release(struct notify_req *r);
 void		 notify_req_add_header(struct notify_req *r, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
+/* Appends an initialised request to r's chain (r->next...) and returns
+ * it; notify_req_release(r) frees the whole chain. */
+struct notify_req *notify_req_chain(struct notify_req *r);
 
 /*
  * Alertmanager's notification metrics, per integration name (the ten of

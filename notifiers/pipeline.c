@@ -292,6 +292,10 @@ integ_prepare(struct notify_job *job, struct notify_req *req,
 		 * nothing to send, yet a notification (logged) */
 		if (fl->n_firing == 0)
 			return NOTIFY_PREP_DONE;
+		/* prepare runs again before a retry when the request asks
+		 * (notify_req.reprepare) */
+		free(in->sent);
+		in->n_sent = 0;
 		in->sent = xcalloc(f->n_alerts, sizeof(*in->sent));
 		for (i = 0; i < f->n_alerts; i++)
 			if (!alert_resolved_at(f->alerts[i], f->now))

@@ -4,8 +4,28 @@
  * Configuration: Alertmanager 0.25's PushoverConfig: user_key and token
  * required; retry and expire are Go durations (1m, 1h by default);
  * user_key_file, token_file, device, ttl, monospace came later.
+ *
+ * Sending: notify/pushover, byte for byte (tests/data/integrations/
+ * pushover): an empty text/plain POST to the fixed API URL with the form
+ * in its query string (url.Values.Encode: sorted, '+' for spaces; the
+ * URL never logged), title, message and url cut at 250, 1024 and 512
+ * runes with Alertmanager's warnings, the message trimmed and "(no
+ * details)" when empty, rendered as HTML with html: true, priority
+ * rendered, retry and expire in whole seconds.  Later releases' fields
+ * as they send them (token_file and user_key_file read per notification,
+ * untrimmed; monospace=1; ttl when positive), except device, sent only
+ * when configured.  Answers: notify.Retrier's default.
  */
+#include <stdio.h>
+#include <string.h>
+
+#include "alertd/buf.h"
+#include "alertd/err.h"
+#include "alertd/log.h"
+#include "alertd/xmalloc.h"
 #include "notifiers/nconf.h"
+#include "notifiers/notify.h"
+#include "notifiers/nsend.h"
 
 struct pushover_conf {
 	struct notifier_conf	 base;
@@ -74,8 +94,144 @@ pushover_check(void *conf, struct config_global *g,
 	return 0;
 }
 
-/* Sending (prepare/verdict) goes here, in the notifiers module. */
+/* ------------------------------------------------------------ sending --- */
 
+#define PO_API_URL		"https://api.pushover.net/1/messages.json"
+#define PO_MAX_TITLE_RUNES	250
+#define PO_MAX_MESSAGE_RUNES	1024
+#define PO_MAX_URL_RUNES	512
+
+/* TruncateInRunes with Alertmanager's warning; the result kept in t. */
+static const char *
+po_truncate(struct nsend_tmpl *t, const char *s, size_t n, const char *what,
+    const char *key)
+{
+	struct buf	b;
+	char		max[16];
+
+	buf_init(&b, BUF_NOCAP);
+	if (nsend_truncate_runes(&b, s, n)) {
+		snprintf(max, sizeof(max), "%zu", n);
+		log_warnkv(what, "integration", "pushover", "incident", key,
+		    "max_runes", max, NULL);
+	}
+	return nsend_keep(t, buf_detach(&b, NULL));
+}
+
+/* A secret inline, else its file's content as read (0.26: not
+ * trimmed), both rendered as templates. */
+static const char *
+po_secret(struct nsend_tmpl *t, const char *inline_v, const char *path,
+    const char *what, struct ad_err *err)
+{
+	char	*v;
+
+	if (nconf_nz(inline_v))
+		return inline_v;
+	v = nsend_read_file(path, false, err);
+	if (v == NULL) {
+		ad_err_prefix(err, "read %s", what);
+		return NULL;
+	}
+	return nsend_keep(t, v);
+}
+
+/* The message: cut, trimmed, "(no details)" when empty. */
+static const char *
+po_message(const struct pushover_conf *c, struct nsend_tmpl *t,
+    const char *key)
+{
+	const char	*m, *s;
+	size_t		 len;
+
+	m = c->html ? nsend_html(t, c->message) : nsend_text(t, c->message);
+	m = po_truncate(t, m, PO_MAX_MESSAGE_RUNES, "Truncated message", key);
+	len = strlen(m);
+	s = nsend_trim_space(m, &len);
+	/* Pushover rejects empty messages */
+	if (len == 0)
+		return "(no details)";
+	return nsend_keep(t, xstrndup(s, len));
+}
+
+static void
+po_seconds(struct nsend_values *q, const char *k, ad_dur_t d)
+{
+	char	v[32];
+
+	snprintf(v, sizeof(v), "%lld", (long long)(d / AD_SEC));
+	nsend_values_add(q, k, v);
+}
+
+/* url.Values, added in Alertmanager's order (Encode sorts them). */
+static int
+po_values(const struct pushover_conf *c, struct nsend_tmpl *t,
+    const char *key, struct nsend_values *q, struct ad_err *err)
+{
+	const char	*token, *user;
+
+	token = po_secret(t, c->token, c->token_file.path, "token_file", err);
+	if (token == NULL)
+		return -1;
+	user = po_secret(t, c->user_key, c->user_key_file.path,
+	    "user_key_file", err);
+	if (user == NULL)
+		return -1;
+	nsend_values_add(q, "token", nsend_text(t, token));
+	nsend_values_add(q, "user", nsend_text(t, user));
+	nsend_values_add(q, "title", po_truncate(t, nsend_text(t, c->title),
+	    PO_MAX_TITLE_RUNES, "Truncated title", key));
+	if (c->html)
+		nsend_values_add(q, "html", "1");
+	if (c->monospace)
+		nsend_values_add(q, "monospace", "1");
+	nsend_values_add(q, "message", po_message(c, t, key));
+	nsend_values_add(q, "url", po_truncate(t, nsend_text(t, c->url),
+	    PO_MAX_URL_RUNES, "Truncated URL", key));
+	nsend_values_add(q, "url_title", nsend_text(t, c->url_title));
+	nsend_values_add(q, "priority", nsend_text(t, c->priority));
+	po_seconds(q, "retry", c->retry);
+	po_seconds(q, "expire", c->expire);
+	/* device (0.26) is sent by newer releases even when empty; alertd
+	 * sends it when configured, so 0.25 configs send what 0.25 does */
+	if (c->device != NULL)
+		nsend_values_add(q, "device", nsend_text(t, c->device));
+	nsend_values_add(q, "sound", nsend_text(t, c->sound));
+	if (c->ttl / AD_SEC > 0)
+		po_seconds(q, "ttl", c->ttl);
+	return t->failed ? -1 : 0;
+}
+
+static int
+pushover_prepare(const void *conf, const struct notify_ctx *ctx,
+    struct notify_req *req, struct ad_err *err)
+{
+	const struct pushover_conf	*c = conf;
+	struct nsend_tmpl		 t;
+	struct nsend_values		 q;
+	struct buf			 url;
+	int				 rc = -1;
+
+	nsend_tmpl_init(&t, ctx, err);
+	nsend_values_init(&q);
+	if (po_values(c, &t, ctx->group_key, &q, err) == -1)
+		goto out;
+	buf_init(&url, BUF_NOCAP);
+	buf_addstr(&url, PO_API_URL "?");
+	nsend_values_encode(&q, &url);
+	req->url = buf_detach(&url, NULL);
+	/* token and user key in the query (#1825) */
+	req->url_is_secret = true;
+	req->http = c->base.http;
+	notify_req_add_header(req, "Content-Type: text/plain");
+	rc = 0;
+out:
+	nsend_values_release(&q);
+	nsend_tmpl_release(&t);
+	return rc;
+}
+
+/* notify.Retrier{}: the default verdict; the URL shows as <redacted>. */
 const struct notifier_type notifier_pushover = {
 	.name = "pushover",
 	.config_key = "pushover_configs",
@@ -83,5 +239,6 @@ const struct notifier_type notifier_pushover = {
 	.fields = pushover_fields,
 	.conf_size = sizeof(struct pushover_conf),
 	.check = pushover_check,
-	.prepare = NULL,
+	.prepare = pushover_prepare,
+	.verdict = NULL,
 };

@@ -4,11 +4,32 @@
  * Configuration: Alertmanager 0.25's VictorOpsConfig: routing_key
  * required, api_url and api_key (or file) from global, the URL path
  * ending in "/", custom_fields must not shadow the fixed fields.
+ *
+ * Sending: notify/victorops, byte for byte (tests/data/integrations/
+ * victorops): POST to api_url + "<api key>/<routing key>" (the key as
+ * written or read per notification from its file, the routing key
+ * rendered; the path escaped as Go's URL.String() escapes a changed
+ * path; the URL never logged: RedactURL), a JSON map sorted by key:
+ * message_type (RECOVERY when resolved, CRITICAL when firing with a
+ * type other than INFO, WARNING or CRITICAL), entity_id (SHA-256 of the
+ * group key), entity_display_name, state_message (cut at 20480 runes),
+ * monitoring_tool and the custom fields.  Answers: notify.Retrier's
+ * default.  Not kept: Alertmanager retries a template error in the
+ * payload (its Notify returns true with it) until the deadline; alertd
+ * fails such a notification at once, as it does every other template
+ * error.
  */
+#include <stdlib.h>
 #include <string.h>
 
+#include "alertd/alert.h"
+#include "alertd/buf.h"
+#include "alertd/err.h"
+#include "alertd/log.h"
 #include "alertd/xmalloc.h"
 #include "notifiers/nconf.h"
+#include "notifiers/notify.h"
+#include "notifiers/nsend.h"
 
 struct victorops_conf {
 	struct notifier_conf	 base;
@@ -88,8 +109,163 @@ victorops_check(void *conf, struct config_global *g,
 	return 0;
 }
 
-/* Sending (prepare/verdict) goes here, in the notifiers module. */
+/* ------------------------------------------------------------ sending --- */
 
+#define VO_MAX_MESSAGE_RUNES	20480
+
+static bool
+vo_firing(const struct notify_ctx *ctx)
+{
+	size_t	i;
+
+	for (i = 0; i < ctx->n_alerts; i++)
+		if (!alert_resolved_at(ctx->alerts[i], ctx->now))
+			return true;
+	return false;
+}
+
+/* The payload map: fixed fields, then custom fields over them (check
+ * forbids the clash), written sorted as encoding/json writes a map. */
+struct vo_map {
+	char	**k, **v;
+	size_t	  n;
+};
+
+static void
+vo_put(struct vo_map *m, const char *k, const char *v)
+{
+	size_t	i;
+
+	for (i = 0; i < m->n; i++)
+		if (strcmp(m->k[i], k) == 0) {
+			free(m->v[i]);
+			m->v[i] = xstrdup(v);
+			return;
+		}
+	m->k = xreallocarray(m->k, m->n + 1, sizeof(*m->k));
+	m->v = xreallocarray(m->v, m->n + 1, sizeof(*m->v));
+	m->k[m->n] = xstrdup(k);
+	m->v[m->n++] = xstrdup(v);
+}
+
+static void
+vo_map_release(struct vo_map *m)
+{
+	size_t	i;
+
+	for (i = 0; i < m->n; i++) {
+		free(m->k[i]);
+		free(m->v[i]);
+	}
+	free(m->k);
+	free(m->v);
+}
+
+/* createVictorOpsPayload */
+static int
+vo_payload(const struct victorops_conf *c, struct nsend_tmpl *t,
+    const struct notify_ctx *ctx, struct buf *out, struct ad_err *err)
+{
+	const char	*type, *state;
+	char		 hash[NSEND_KEY_HASH_LEN];
+	struct vo_map	 m;
+	struct buf	 sm;
+	size_t		 i;
+	bool		 firing = vo_firing(ctx);
+
+	type = nsend_text(t, c->message_type);
+	state = nsend_text(t, c->state_message);
+	if (firing && strcmp(type, "INFO") != 0 &&
+	    strcmp(type, "WARNING") != 0 && strcmp(type, "CRITICAL") != 0)
+		type = "CRITICAL";
+	if (!firing)
+		type = "RECOVERY";
+	buf_init(&sm, BUF_NOCAP);
+	if (nsend_truncate_runes(&sm, state, VO_MAX_MESSAGE_RUNES))
+		log_warnkv("Truncated state_message", "integration",
+		    "victorops", "incident", ctx->group_key, "max_runes",
+		    "20480", NULL);
+	nsend_key_hash(ctx->group_key, hash);
+	memset(&m, 0, sizeof(m));
+	vo_put(&m, "message_type", type);
+	vo_put(&m, "entity_id", hash);
+	vo_put(&m, "entity_display_name", nsend_text(t,
+	    c->entity_display_name));
+	vo_put(&m, "state_message", buf_str(&sm));
+	vo_put(&m, "monitoring_tool", nsend_text(t, c->monitoring_tool));
+	for (i = 0; i < c->n_custom_fields; i++)
+		vo_put(&m, c->custom_fields[i].key, nsend_text(t,
+		    c->custom_fields[i].value));
+	nsend_json_map(out, m.k, m.v, m.n);
+	buf_addch(out, '\n');
+	vo_map_release(&m);
+	buf_release(&sm);
+	if (t->failed) {
+		ad_err_prefix(err, "templating error");
+		return -1;
+	}
+	return 0;
+}
+
+/* APIURL.Copy(); Path += apiKey + "/" + routing key (rendered). */
+static char *
+vo_url(const struct victorops_conf *c, struct nsend_tmpl *t,
+    struct ad_err *err)
+{
+	struct nsend_url	 u;
+	char			*key, *s;
+	const char		*rk;
+
+	if (nconf_nz(c->api_key)) {
+		key = xstrdup(c->api_key);
+	} else {
+		key = nsend_read_file(c->api_key_file.path, true, err);
+		if (key == NULL) {
+			ad_err_prefix(err, "failed to read API key from file");
+			return NULL;
+		}
+	}
+	rk = nsend_text(t, c->routing_key);
+	if (t->failed) {
+		free(key);
+		ad_err_prefix(err, "templating error");
+		return NULL;
+	}
+	nsend_url_parse(&u, c->api_url);
+	nsend_url_path_add(&u, key);
+	nsend_url_path_add(&u, "/");
+	nsend_url_path_add(&u, rk);
+	s = nsend_url_string(&u);
+	nsend_url_release(&u);
+	free(key);
+	return s;
+}
+
+static int
+victorops_prepare(const void *conf, const struct notify_ctx *ctx,
+    struct notify_req *req, struct ad_err *err)
+{
+	const struct victorops_conf	*c = conf;
+	struct nsend_tmpl		 t;
+	int				 rc = -1;
+
+	nsend_tmpl_init(&t, ctx, err);
+	req->url = vo_url(c, &t, err);
+	if (req->url == NULL)
+		goto out;
+	/* the API key is in the path */
+	req->url_is_secret = true;
+	if (vo_payload(c, &t, ctx, &req->body, err) == -1)
+		goto out;
+	req->http = c->base.http;
+	notify_req_add_header(req, "Content-Type: application/json");
+	rc = 0;
+out:
+	nsend_tmpl_release(&t);
+	return rc;
+}
+
+/* notify.Retrier{}: the default verdict; the URL shows as <redacted>. */
 const struct notifier_type notifier_victorops = {
 	.name = "victorops",
 	.config_key = "victorops_configs",
@@ -97,5 +273,6 @@ const struct notifier_type notifier_victorops = {
 	.fields = victorops_fields,
 	.conf_size = sizeof(struct victorops_conf),
 	.check = victorops_check,
-	.prepare = NULL,
+	.prepare = victorops_prepare,
+	.verdict = NULL,
 };

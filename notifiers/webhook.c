@@ -13,8 +13,11 @@
  * truncatedAlerts.  max_alerts keeps the first alerts and counts the
  * rest.  url_file is read on each notification (0.26).  Answers: 2xx ok,
  * 5xx retried, others fail, with "url: body" in the message as 0.25's
- * errDetails (the URL redacted when it came from url_file).
+ * errDetails (the URL redacted when it came from url_file).  Times keep
+ * the UTC offset the client posted them with, as Go's time.Time keeps
+ * its zone ("2020-01-01T10:00:00.5+02:00"; tests/data/webhook/offsets).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,6 +105,30 @@ webhook_common(struct buf *b, struct alert *const *alerts, size_t n,
 	buf_addch(b, '}');
 }
 
+/*
+ * time.Time's MarshalJSON (RFC 3339, nanoseconds without trailing zeros)
+ * in the zone the client wrote: off seconds east; 0 is UTC ("Z").
+ */
+static void
+webhook_time(struct buf *b, ad_time_t t, int32_t off)
+{
+	char	out[TIME_FMT_MAX];
+	size_t	n;
+	int32_t	a = off < 0 ? -off : off;
+
+	if (off == 0 || t == AD_TIME_ZERO) {
+		njson_time(b, t);
+		return;
+	}
+	/* The wall clock at off, then its offset in place of the "Z". */
+	time_format_rfc3339nano(t + (ad_time_t)off * AD_SEC, out);
+	n = strlen(out);
+	if (n > 0 && out[n - 1] == 'Z')
+		out[n - 1] = '\0';
+	buf_addf(b, "\"%s%c%02d:%02d\"", out, off < 0 ? '-' : '+',
+	    (int)(a / 3600), (int)(a % 3600 / 60));
+}
+
 static void
 webhook_alert(struct buf *b, const struct alert *a, ad_time_t now)
 {
@@ -115,10 +142,13 @@ webhook_alert(struct buf *b, const struct alert *a, ad_time_t now)
 	buf_addstr(b, ",\"annotations\":");
 	njson_labels(b, a->annotations);
 	buf_addstr(b, ",\"startsAt\":");
-	njson_time(b, a->starts_at);
+	webhook_time(b, a->starts_at, a->starts_off);
 	/* types.Alerts: an end not reached yet is not exposed */
 	buf_addstr(b, ",\"endsAt\":");
-	njson_time(b, resolved ? a->ends_at : AD_TIME_ZERO);
+	if (resolved)
+		webhook_time(b, a->ends_at, a->ends_off);
+	else
+		njson_time(b, AD_TIME_ZERO);
 	buf_addstr(b, ",\"generatorURL\":");
 	njson_str(b, a->generator_url);
 	buf_addstr(b, ",\"fingerprint\":\"");

@@ -266,15 +266,20 @@ sort_alerts(struct alert **v, size_t n)
 	free(it);
 }
 
-/* The alert as flushed: a firing alert goes out with a zero endsAt. */
+/* The alert as flushed: a firing alert goes out with a zero endsAt (its
+ * startsAt keeps the client's UTC offset, as Go's time.Time does). */
 static struct alert *
 flush_copy(struct alert *a, ad_time_t now)
 {
+	struct alert	*c;
+
 	if (alert_resolved_at(a, now))
 		return alert_ref(a);
-	return alert_new(labels_ref(a->labels), labels_ref(a->annotations),
+	c = alert_new(labels_ref(a->labels), labels_ref(a->annotations),
 	    a->generator_url, a->starts_at, AD_TIME_ZERO, a->updated_at,
 	    a->timeout);
+	c->starts_off = a->starts_off;
+	return c;
 }
 
 static struct notify_flush *

@@ -8,16 +8,21 @@
  * the source cache holds resolved alerts until its GC (a check skips
  * them), a missing label equals an empty one, a silenced source still
  * inhibits (silences are not consulted here), and one inhibiting alert
- * is reported.
+ * is reported.  From 0.30: a rule's optional `name` appears in the debug
+ * logs (Alertmanager 0.30 logs duplicate names; alertd also logs which
+ * rule muted a notification, by name and index).
  */
 #include "routing/inhibit.h"
 
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "alertd/alert.h"
+#include "alertd/log.h"
 #include "alertd/xmalloc.h"
 #include "config/config.h"
 #include "routing/fpmap.h"
@@ -101,6 +106,30 @@ rule_release(struct inhibit_rule *r)
 	free(r->equal);
 }
 
+/* NewInhibitor (0.30): a name used by an earlier rule is logged. */
+static void
+log_duplicate_names(const struct inhibit *ih)
+{
+	const char	*name;
+	char		 idx[24];
+	size_t		 i, j;
+
+	for (i = 0; i < ih->n; i++) {
+		name = ih->rules[i].cr->name;
+		if (name == NULL || name[0] == '\0')
+			continue;
+		for (j = 0; j < i; j++)
+			if (ih->rules[j].cr->name != NULL &&
+			    strcmp(ih->rules[j].cr->name, name) == 0)
+				break;
+		if (j == i)
+			continue;
+		snprintf(idx, sizeof(idx), "%zu", i);
+		log_debugkv("duplicate inhibition rule name", "index", idx,
+		    "name", name, (char *)NULL);
+	}
+}
+
 struct inhibit *
 inhibit_new(struct config_inhibit_rule *const *rules, size_t n)
 {
@@ -113,6 +142,8 @@ inhibit_new(struct config_inhibit_rule *const *rules, size_t n)
 	for (i = 0; i < n; i++)
 		rule_init(&ih->rules[i], rules[i]);
 	ih->n = n;
+	if (log_enabled(LOG_DEBUG))
+		log_duplicate_names(ih);
 	atomic_init(&ih->next_gc, ad_now() + INHIBIT_GC_INTERVAL);
 	return ih;
 }
@@ -249,9 +280,10 @@ rule_has_equal(const struct inhibit_rule *r, const struct labels *ls,
 	return NULL;
 }
 
-bool
-inhibit_mutes(struct inhibit *ih, const struct labels *ls, ad_time_t now,
-    uint64_t *by)
+/* Mutes: the inhibiting alert's fingerprint and its rule's index. */
+static bool
+mutes(struct inhibit *ih, const struct labels *ls, ad_time_t now,
+    uint64_t *by, size_t *rule)
 {
 	const struct inhibit_rule	*r;
 	struct alert			*src = NULL;
@@ -267,17 +299,59 @@ inhibit_mutes(struct inhibit *ih, const struct labels *ls, ad_time_t now,
 			continue;
 		src = rule_has_equal(r, ls, ms_match(&r->cr->source, ls),
 		    now);
+		*rule = i;
 	}
-	if (src != NULL && by != NULL)
+	if (src != NULL)
 		*by = src->fp;
 	pthread_rwlock_unlock(&ih->lock);
 	return src != NULL;
 }
 
 bool
+inhibit_mutes(struct inhibit *ih, const struct labels *ls, ad_time_t now,
+    uint64_t *by)
+{
+	uint64_t	fp;
+	size_t		rule;
+
+	if (!mutes(ih, ls, now, &fp, &rule))
+		return false;
+	if (by != NULL)
+		*by = fp;
+	return true;
+}
+
+/* The debug line of a muted notification: which alert, by which rule. */
+static void
+log_inhibited(const struct inhibit *ih, const struct alert *a, uint64_t by,
+    size_t rule)
+{
+	const char	*name = ih->rules[rule].cr->name;
+	char		 fp[17], byfp[17], idx[24];
+
+	snprintf(fp, sizeof(fp), "%016" PRIx64, a->fp);
+	snprintf(byfp, sizeof(byfp), "%016" PRIx64, by);
+	snprintf(idx, sizeof(idx), "%zu", rule);
+	if (name != NULL && name[0] != '\0')
+		log_debugkv("Alert inhibited", "alert", fp, "inhibitedBy",
+		    byfp, "index", idx, "name", name, (char *)NULL);
+	else
+		log_debugkv("Alert inhibited", "alert", fp, "inhibitedBy",
+		    byfp, "index", idx, (char *)NULL);
+}
+
+bool
 inhibit_muter(void *arg, const struct alert *a, ad_time_t now)
 {
-	return inhibit_mutes(arg, a->labels, now, NULL);
+	struct inhibit	*ih = arg;
+	uint64_t	 by;
+	size_t		 rule;
+
+	if (!mutes(ih, a->labels, now, &by, &rule))
+		return false;
+	if (log_enabled(LOG_DEBUG))
+		log_inhibited(ih, a, by, rule);
+	return true;
 }
 
 static void

@@ -100,6 +100,32 @@ matcher_new(enum matcher_type type, const char *name, const char *value,
 	return m;
 }
 
+struct matcher *
+matcher_new_trusted(enum matcher_type type, const char *name,
+    const char *value)
+{
+	struct matcher	*m;
+
+	char		 stack[256], *pat = stack;
+	size_t		 vlen = strlen(value), len = vlen + 6;
+
+	m = xcalloc(1, sizeof(*m));
+	m->type = type;
+	m->name = xstrdup(name);
+	m->value = xmemdup(value, vlen + 1);
+	if (type != MATCH_RE && type != MATCH_NRE)
+		return m;
+	if (len > sizeof(stack))
+		pat = xmalloc(len);
+	memcpy(pat, "^(?:", 4);
+	memcpy(pat + 4, value, vlen);
+	memcpy(pat + 4 + vlen, ")$", 2);
+	m->re = regex_new_lazy(pat, len);
+	if (pat != stack)
+		free(pat);
+	return m;
+}
+
 void
 matcher_free(struct matcher *m)
 {
@@ -170,7 +196,10 @@ matcher_matches(const struct matcher *m, const char *value)
 	case MATCH_RE:
 		return regex_match(m->re, value, strlen(value));
 	default:
-		return !regex_match(m->re, value, strlen(value));
+		/* A trusted pattern that turned out invalid matches nothing,
+		 * whichever the operator. */
+		return !regex_match(m->re, value, strlen(value)) &&
+		    !regex_failed(m->re);
 	}
 }
 

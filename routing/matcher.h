@@ -43,6 +43,14 @@ struct matcher;		/* opaque */
  */
 struct matcher	*matcher_new(enum matcher_type type, const char *name,
 		    const char *value, struct ad_err *err);
+/*
+ * The same for a matcher checked before (a stored silence's): nothing is
+ * checked or compiled now, a regex is compiled at its first match (see
+ * regex_new_lazy).  Should the regex turn out invalid, the matcher
+ * matches nothing, =~ and !~ alike.  Never fails.
+ */
+struct matcher	*matcher_new_trusted(enum matcher_type type, const char *name,
+		    const char *value);
 void		 matcher_free(struct matcher *m);	/* NULL is fine */
 /* A copy; the compiled regex is shared (refcounted), so this is cheap. */
 struct matcher	*matcher_dup(const struct matcher *m);

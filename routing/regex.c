@@ -1757,8 +1757,23 @@ enum regex_fast {
 	FAST_ALL1		/* (?s:.+) */
 };
 
+/*
+ * How far a pattern got.  regex_compile checks the syntax (and finds the
+ * fast path) at once, but leaves PCRE2 (translation, compilation and the
+ * JIT, most of the cost) to the first match; regex_new_lazy leaves even
+ * the parse to it.  A pattern never matched against (most silences: the
+ * index finds no candidate) costs nothing more.
+ */
+enum regex_state {
+	RX_UNPARSED,		/* regex_new_lazy: not even parsed */
+	RX_PARSED,		/* syntax checked, PCRE2 not compiled */
+	RX_READY,		/* fast path, PCRE2 or regex_vm: matchable */
+	RX_FAILED		/* a lazy pattern that did not parse */
+};
+
 struct regex {
 	atomic_uint		 refs;
+	_Atomic int		 state;		/* enum regex_state */
 	enum regex_fast		 fast;
 	char			**lits;
 	size_t			*litlens;
@@ -2037,6 +2052,20 @@ regex_pcre2(struct regex *rx, const struct rnode *root)
 	buf_release(&pat);
 }
 
+static struct regex *
+regex_alloc(const char *pattern, size_t len, enum regex_state st)
+{
+	struct regex	*rx;
+
+	rx = xcalloc(1, sizeof(*rx));
+	atomic_init(&rx->refs, 1);
+	atomic_init(&rx->state, st);
+	pthread_mutex_init(&rx->vm_lock, NULL);
+	rx->pattern = xmemdup(pattern, len);
+	rx->plen = len;
+	return rx;
+}
+
 struct regex *
 regex_compile(const char *pattern, size_t len, struct ad_err *err)
 {
@@ -2048,15 +2077,59 @@ regex_compile(const char *pattern, size_t len, struct ad_err *err)
 		rp_release(&p);
 		return NULL;
 	}
-	rx = xcalloc(1, sizeof(*rx));
-	atomic_init(&rx->refs, 1);
-	pthread_mutex_init(&rx->vm_lock, NULL);
-	rx->pattern = xmemdup(pattern, len);
-	rx->plen = len;
-	if (!fast_path(rx, root))
-		regex_pcre2(rx, root);
+	rx = regex_alloc(pattern, len, RX_PARSED);
+	if (fast_path(rx, root))
+		atomic_store_explicit(&rx->state, RX_READY,
+		    memory_order_relaxed);
 	rp_release(&p);
 	return rx;
+}
+
+struct regex *
+regex_new_lazy(const char *pattern, size_t len)
+{
+	return regex_alloc(pattern, len, RX_UNPARSED);
+}
+
+bool
+regex_failed(const struct regex *rx)
+{
+	return atomic_load_explicit(&rx->state, memory_order_acquire) ==
+	    RX_FAILED;
+}
+
+/*
+ * Makes rx matchable (the first match does this, once): parses the
+ * pattern again (the tree was not kept) and compiles it with PCRE2, or
+ * finds that a lazy pattern is invalid after all.  Returns whether rx
+ * can be matched.
+ */
+static bool
+regex_prepare(struct regex *rx)
+{
+	struct rparser	 p;
+	struct rnode	*root;
+	struct ad_err	 err;
+	int		 st;
+
+	pthread_mutex_lock(&rx->vm_lock);
+	st = atomic_load_explicit(&rx->state, memory_order_relaxed);
+	if (st == RX_UNPARSED || st == RX_PARSED) {
+		if (rp_run(&p, rx->pattern, rx->plen, &root, &err) == -1) {
+			log_warn("regex: stored pattern %.*s does not parse, "
+			    "it matches nothing: %s", (int)rx->plen,
+			    rx->pattern, err.msg);
+			st = RX_FAILED;
+		} else {
+			if (st == RX_PARSED || !fast_path(rx, root))
+				regex_pcre2(rx, root);
+			st = RX_READY;
+		}
+		rp_release(&p);
+		atomic_store_explicit(&rx->state, st, memory_order_release);
+	}
+	pthread_mutex_unlock(&rx->vm_lock);
+	return st == RX_READY;
 }
 
 /* ------------------------------------------------------------ match --- */
@@ -2214,6 +2287,9 @@ regex_match(const struct regex *rx, const char *s, size_t len)
 	struct regex_tls	*t;
 	bool			 valid;
 
+	if (atomic_load_explicit(&rx->state, memory_order_acquire) !=
+	    RX_READY && !regex_prepare((struct regex *)rx))	/* caches only */
+		return false;
 	valid = utf8_valid(s, len);
 	if (rx->fast != FAST_NONE && (valid || rx->fast != FAST_LITS))
 		return match_fast(rx, s, len);

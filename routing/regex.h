@@ -7,7 +7,9 @@
  * Alertmanager's.  The pattern is parsed by our own RE2 parser into a tree,
  * which is then written out as an equivalent PCRE2 pattern (Go's \s, \z,
  * (?m)^, \pN, [[:word:]], \Q..\E, octal and \x{...} escapes, flag groups,
- * (?i) on classes ...) and compiled with PCRE2, JIT when available.
+ * (?i) on classes ...) and compiled with PCRE2, JIT when available.  The
+ * PCRE2 work is done at the first match, not at compilation: most
+ * silence patterns are never matched against.
  *
  * Only whether a pattern matches somewhere in a string is offered (not
  * where): that is all that matchers need, and for that question
@@ -40,6 +42,15 @@ struct regex;
  */
 struct regex	*regex_compile(const char *pattern, size_t len,
 		    struct ad_err *err);
+/*
+ * For a pattern that regex_compile accepted before (a stored silence's):
+ * no check now, the pattern is parsed and compiled on its first match.
+ * Should it not parse after all, it matches nothing, regex_failed says
+ * so and a warning is logged.  Never fails.
+ */
+struct regex	*regex_new_lazy(const char *pattern, size_t len);
+/* Did a lazy pattern turn out not to parse (known after a match)? */
+bool		 regex_failed(const struct regex *re);
 struct regex	*regex_ref(struct regex *re);
 void		 regex_unref(struct regex *re);		/* NULL is fine */
 

@@ -78,8 +78,8 @@ silence_set_str(char **field, const char *v)
 }
 
 void
-silence_add_matcher(struct silence *s, enum matcher_type type,
-    const char *name, const char *pattern)
+silence_take_matcher(struct silence *s, enum matcher_type type, char *name,
+    char *pattern)
 {
 	struct silence_matcher	*sm;
 
@@ -87,9 +87,16 @@ silence_add_matcher(struct silence *s, enum matcher_type type,
 	    sizeof(*s->matchers));
 	sm = &s->matchers[s->nmatchers++];
 	sm->type = type;
-	sm->name = xstrdup(name);
-	sm->pattern = xstrdup(pattern);
+	sm->name = name;
+	sm->pattern = pattern;
 	sm->m = NULL;
+}
+
+void
+silence_add_matcher(struct silence *s, enum matcher_type type,
+    const char *name, const char *pattern)
+{
+	silence_take_matcher(s, type, xstrdup(name), xstrdup(pattern));
 }
 
 struct silence *
@@ -203,6 +210,50 @@ silence_validate(struct silence *s, struct ad_err *err)
 	return 0;
 }
 
+/*
+ * The checks that need no regex compiled.  = and != need no matcher
+ * either (silence_matches compares their patterns itself).
+ */
+static int
+validate_stored_matcher(struct silence_matcher *sm, struct buf *msg)
+{
+	if (!label_name_valid(sm->name, strlen(sm->name))) {
+		buf_addstr(msg, "invalid label name ");
+		buf_add_goquote(msg, sm->name, strlen(sm->name));
+		return -1;
+	}
+	matcher_free(sm->m);
+	sm->m = NULL;
+	if (sm->type == MATCH_RE || sm->type == MATCH_NRE)
+		sm->m = matcher_new_trusted(sm->type, sm->name, sm->pattern);
+	return 0;
+}
+
+int
+silence_validate_stored(struct silence *s, struct ad_err *err)
+{
+	struct buf	 msg;
+	size_t		 i;
+
+	if (s->nmatchers == 0)
+		return ad_err_set(err, AD_EINVAL,
+		    "at least one matcher required");
+	buf_init(&msg, 4096);
+	for (i = 0; i < s->nmatchers; i++) {
+		if (validate_stored_matcher(&s->matchers[i], &msg) == -1) {
+			ad_err_set(err, AD_EINVAL, "invalid label matcher %zu: %s",
+			    i, buf_str(&msg));
+			buf_release(&msg);
+			return -1;
+		}
+	}
+	buf_release(&msg);
+	if (s->starts_at == AD_TIME_ZERO || s->ends_at == AD_TIME_ZERO ||
+	    s->ends_at < s->starts_at)
+		return ad_err_set(err, AD_EINVAL, "invalid time range");
+	return 0;
+}
+
 enum silence_state
 silence_state_at(const struct silence *s, ad_time_t now)
 {
@@ -244,10 +295,16 @@ silence_matches(const struct silence *s, const struct labels *ls)
 
 	for (i = 0; i < s->nmatchers; i++) {
 		const struct silence_matcher *sm = &s->matchers[i];
+		const char	*v = labels_get(ls, sm->name);
 
-		if (sm->m == NULL)
-			return false;
-		if (!matcher_matches(sm->m, labels_get(ls, sm->name)))
+		/* An absent label is "", as in matcher_matches. */
+		if (sm->type == MATCH_EQ || sm->type == MATCH_NE) {
+			if ((strcmp(v != NULL ? v : "", sm->pattern) == 0) !=
+			    (sm->type == MATCH_EQ))
+				return false;
+			continue;
+		}
+		if (sm->m == NULL || !matcher_matches(sm->m, v))
 			return false;
 	}
 	return true;

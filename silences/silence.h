@@ -44,7 +44,9 @@ struct silence_matcher {
 	enum matcher_type	 type;
 	char			*name;
 	char			*pattern;
-	struct matcher		*m;	/* compiled by silence_validate */
+	struct matcher		*m;	/* compiled by silence_validate;
+					 * NULL for = and != of a stored
+					 * silence (silence_validate_stored) */
 };
 
 struct silence {
@@ -72,6 +74,9 @@ void		 silence_set_str(char **field, const char *v);
 /* Appends a matcher (copies name and pattern); not yet compiled. */
 void		 silence_add_matcher(struct silence *s, enum matcher_type type,
 		    const char *name, const char *pattern);
+/* The same, taking ownership of name and pattern (heap strings). */
+void		 silence_take_matcher(struct silence *s, enum matcher_type type,
+		    char *name, char *pattern);
 
 /*
  * validateSilence of Alertmanager 0.25: at least one matcher, each valid
@@ -82,6 +87,14 @@ void		 silence_add_matcher(struct silence *s, enum matcher_type type,
  * invalid: " prefix, which the store adds.  AD_EINVAL.
  */
 int		 silence_validate(struct silence *s, struct ad_err *err);
+/*
+ * For a silence read back from alertd's own log, which silence_validate
+ * accepted when it was stored: the checks that need no regex, and
+ * matchers whose regexes compile at their first match
+ * (matcher_new_trusted).  A start-up with thousands of silences does not
+ * compile thousands of regexes that may never be matched against.
+ */
+int		 silence_validate_stored(struct silence *s, struct ad_err *err);
 
 /* silence.getState: pending before starts_at, expired after ends_at. */
 enum silence_state silence_state_at(const struct silence *s, ad_time_t now);

@@ -332,12 +332,15 @@ dec_matcher(struct silence *s, const struct pb_field *in)
 		else if (f.num == 3 && f.wt == WT_LEN)
 			take_str(&pattern, &f);
 	}
-	if (r == 0 && type < 4)
-		silence_add_matcher(s, types[type], name ? name : "",
-		    pattern ? pattern : "");
+	if (r == 0 && type < 4) {
+		silence_take_matcher(s, types[type],
+		    name != NULL ? name : xstrdup(""),
+		    pattern != NULL ? pattern : xstrdup(""));
+		return 0;
+	}
 	free(name);
 	free(pattern);
-	return r == 0 && type < 4 ? 0 : -1;
+	return -1;
 }
 
 /* The legacy comments list: the first one becomes created_by/comment. */

@@ -17,6 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alertd/alert.h"
+#include "alertd/alert_memo.h"
 #include "alertd/buf.h"
 #include "alertd/err.h"
 #include "alertd/log.h"
@@ -71,6 +73,18 @@ struct silence_store {
 	_Atomic int64_t		 snap_size;
 	_Atomic uint64_t	 maint_total, maint_errors;
 };
+
+/*
+ * Versions are unique across stores, so that a mark kept on an alert
+ * (alert_memo) can never be taken for one of another store.
+ */
+static _Atomic uint64_t	versions;
+
+static uint64_t
+next_version(void)
+{
+	return atomic_fetch_add(&versions, 1) + 1;
+}
 
 static uint64_t
 hash_bytes(const void *p, size_t len)
@@ -318,7 +332,7 @@ silence_store_new(const struct silence_store_opts *o)
 	ss->ids = xcalloc(ss->idcap, sizeof(*ss->ids));
 	ss->bkcap = 64;
 	ss->bkts = xcalloc(ss->bkcap, sizeof(*ss->bkts));
-	atomic_init(&ss->version, 1);
+	atomic_init(&ss->version, next_version());
 	return ss;
 }
 
@@ -372,7 +386,7 @@ store_set(struct silence_store *ss, struct silence *s, ad_time_t expires_at)
 	}
 	e->expires_at = expires_at;
 	index_add(ss, e);
-	atomic_fetch_add(&ss->version, 1);
+	atomic_store(&ss->version, next_version());
 }
 
 static void
@@ -465,7 +479,8 @@ silence_store_version(struct silence_store *ss)
 
 /*
  * state.merge: drop what has passed its retention; keep the newer of two
- * versions (force: a later record of our own log always wins).
+ * versions (force: a record of our own log, where a later one always
+ * wins and regexes are compiled only when first matched).
  */
 static bool
 merge(struct silence_store *ss, struct silence *s, ad_time_t expires_at,
@@ -483,7 +498,9 @@ merge(struct silence_store *ss, struct silence *s, ad_time_t expires_at,
 		silence_unref(s);
 		return false;
 	}
-	if (silence_validate(s, &e) == -1) {
+	/* Our own log holds only silences validated when they were stored. */
+	if ((force ? silence_validate_stored(s, &e) :
+	    silence_validate(s, &e)) == -1) {
 		log_warn("silences: dropping stored silence %s: %s", s->id,
 		    e.msg);
 		silence_unref(s);
@@ -998,6 +1015,78 @@ silence_store_mutes(struct silence_store *ss, const struct labels *ls,
 	mark->pending = pend.v;
 	mark->npending = pend.n;
 	return act.n > 0;
+}
+
+/* A copy of the mark a memo keeps (memo lock held). */
+static void
+mark_from_memo(const struct alert_memo *am, struct silence_mark *m)
+{
+	const char	*p = am->sil;
+	size_t		 i, n = am->sil_nactive + am->sil_npending;
+
+	memset(m, 0, sizeof(*m));
+	m->version = am->sil_version;
+	if (n == 0)
+		return;
+	m->active = xcalloc(am->sil_nactive + 1, sizeof(*m->active));
+	m->pending = xcalloc(am->sil_npending + 1, sizeof(*m->pending));
+	for (i = 0; i < n; i++, p += strlen(p) + 1) {
+		if (i < am->sil_nactive)
+			m->active[m->nactive++] = xstrdup(p);
+		else
+			m->pending[m->npending++] = xstrdup(p);
+	}
+}
+
+/* The mark's IDs, flat: active then pending, each NUL-terminated. */
+static char *
+mark_flat(const struct silence_mark *m)
+{
+	struct buf	b;
+	size_t		i;
+
+	if (m->nactive + m->npending == 0)
+		return NULL;
+	buf_init(&b, BUF_NOCAP);
+	for (i = 0; i < m->nactive; i++)
+		buf_add(&b, m->active[i], strlen(m->active[i]) + 1);
+	for (i = 0; i < m->npending; i++)
+		buf_add(&b, m->pending[i], strlen(m->pending[i]) + 1);
+	return buf_detach(&b, NULL);
+}
+
+bool
+silence_store_mutes_alert(struct silence_store *ss, const struct alert *a,
+    ad_time_t now, silence_emit_fn emit, void *ctx)
+{
+	struct alert_memo	*am = alert_memo_get(a);
+	struct silence_mark	 m;
+	uint64_t		 v = atomic_load(&ss->version);
+	char			*flat, *old;
+	bool			 muted;
+	size_t			 i;
+
+	alert_memo_lock(a);
+	if (am->sil_version == v && am->sil == NULL) {
+		alert_memo_unlock(a);
+		return false;	/* nothing applied and nothing changed */
+	}
+	mark_from_memo(am, &m);
+	alert_memo_unlock(a);
+	muted = silence_store_mutes(ss, a->labels, now, &m);
+	for (i = 0; i < m.nactive; i++)
+		emit(ctx, m.active[i]);
+	flat = mark_flat(&m);
+	alert_memo_lock(a);
+	old = am->sil;
+	am->sil = flat;
+	am->sil_version = m.version;
+	am->sil_nactive = (uint32_t)m.nactive;
+	am->sil_npending = (uint32_t)m.npending;
+	alert_memo_unlock(a);
+	free(old);
+	silence_mark_release(&m);
+	return muted;
 }
 
 /* ------------------------------------------------------- maintenance */

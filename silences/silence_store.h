@@ -39,6 +39,7 @@
 #include "silences/silence.h"
 
 struct ad_err;
+struct alert;
 struct labels;
 struct silence_state_ops;
 struct silence_store;
@@ -129,7 +130,22 @@ void	silence_mark_release(struct silence_mark *m);
  */
 bool	silence_store_mutes(struct silence_store *ss, const struct labels *ls,
 	    ad_time_t now, struct silence_mark *mark);
-/* Increments with every change (create, update, expire, load, import). */
+/*
+ * silence_store_mutes for a stored alert, with its silence mark kept on
+ * the alert (alertd/alert_memo.h) rather than by the caller: an alert
+ * under unchanged silences that none applied to costs a comparison; one
+ * that silences did apply to has only those re-checked.  Calls emit(ctx,
+ * id) for each active silence muting a now, in ID order, and returns
+ * whether there was one.
+ */
+typedef void	(*silence_emit_fn)(void *ctx, const char *id);
+bool	silence_store_mutes_alert(struct silence_store *ss,
+	    const struct alert *a, ad_time_t now, silence_emit_fn emit,
+	    void *ctx);
+/*
+ * Goes up with every change (create, update, expire, load, import);
+ * unique across stores.
+ */
 uint64_t silence_store_version(struct silence_store *ss);
 
 /* Removes silences whose end + retention is not after now; returns n. */

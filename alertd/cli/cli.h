@@ -90,6 +90,8 @@ int	cmd_silence_update(struct args_ctx *ctx);
 int	cmd_silence_import(struct args_ctx *ctx);
 int	cmd_config_show(struct args_ctx *ctx);
 int	cmd_cluster_show(struct args_ctx *ctx);
+int	cmd_config_routes_show(struct args_ctx *ctx);
+int	cmd_config_routes_test(struct args_ctx *ctx);
 int	cmd_template_render(struct args_ctx *ctx);
 int	cmd_completion(struct args_ctx *ctx);
 void	cli_completion_script(const struct args_app *app, const char *shell);

@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "alertd/buf.h"
+#include "alertd/cli/cfgerr.h"
 #include "alertd/cli/cli.h"
 #include "alertd/err.h"
 #include "config/config.h"
@@ -39,6 +41,21 @@ print_found(const struct config *c)
 		printf("  SUCCESS\n");
 }
 
+/* amtool's "  FAILED: <config.LoadFile's error>". */
+static void
+print_failed(const struct ad_errs *errs, const char *path)
+{
+	struct buf	b;
+
+	buf_init(&b, BUF_NOCAP);
+	if (errs->n > 0)
+		cfgerr_message(errs, path, &b);
+	else
+		buf_addstr(&b, "error");
+	printf("  FAILED: %s\n", buf_str(&b));
+	buf_release(&b);
+}
+
 /* Returns 0 when the file is valid for amtool 0.25. */
 static int
 check_one(const char *path)
@@ -55,7 +72,7 @@ check_one(const char *path)
 	printf("Checking '%s'", path);
 	c = config_load(path, &opts, &errs, &warns);
 	if (c == NULL) {
-		printf("  FAILED: %s\n", errs.n > 0 ? errs.v[0].msg : "error");
+		print_failed(&errs, path);
 		rc = 1;
 	} else {
 		printf("  SUCCESS\n");

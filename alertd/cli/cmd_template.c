@@ -22,7 +22,7 @@
 
 #include "alertd/buf.h"
 #include "alertd/cli/args.h"
-#include "alertd/cli/goglob.h"
+#include "alertd/goglob.h"
 #include "alertd/cli/goscan.h"
 #include "alertd/err.h"
 #include "alertd/utf8.h"

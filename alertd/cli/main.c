@@ -249,7 +249,6 @@ static const struct args_arg completion_args[] = {
 };
 
 static int	run_check_config(struct args_ctx *ctx);
-static int	run_not_yet(struct args_ctx *ctx);
 
 static const struct args_cmd commands[] = {
 	{ "help", "Show help.", NULL, help_args, NULL, ARGS_HELP },
@@ -301,10 +300,10 @@ static const struct args_cmd commands[] = {
 	    "The routes come from --config.file or from the running "
 	    "Alertmanager.", routes_flags, NULL, NULL, 0 },
 	{ "config routes show", "Prints alert routing tree", NULL, NULL,
-	    run_not_yet, ARGS_DEFAULT },
+	    cmd_config_routes_show, ARGS_DEFAULT },
 	{ "config routes test", "Test alert routing\n\n"
 	    "Prints the receivers an alert with the given labels goes to.",
-	    routes_test_flags, routes_test_args, run_not_yet, 0 },
+	    routes_test_flags, routes_test_args, cmd_config_routes_test, 0 },
 	{ "template", "Render template files.", NULL, NULL, NULL, 0 },
 	{ "template render", "Render a given definition in a template file to "
 	    "standard output.\n\n"
@@ -335,13 +334,6 @@ run_check_config(struct args_ctx *ctx)
 	rc = cmd_check_config(cli_of(ctx)->prog, (int)n + 1, argv);
 	free(argv);
 	return rc;
-}
-
-static int
-run_not_yet(struct args_ctx *ctx)
-{
-	return cli_errorf(cli_of(ctx), "'%s' is not available in this build "
-	    "of alertctl yet", ctx->cmd->path);
 }
 
 /*

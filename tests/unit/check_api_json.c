@@ -5,6 +5,9 @@
  * net/url, the libraries Alertmanager 0.25 is built with).
  */
 #include <check.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +17,8 @@
 #include "alertd/api_gofmt.h"
 #include "alertd/api_json.h"
 #include "alertd/buf.h"
+#include "alertd/timeutil.h"
+#include "alertd/utf8.h"
 #include "routing/labels.h"
 
 static int
@@ -178,6 +183,160 @@ START_TEST(encode_strings)
 }
 END_TEST
 
+/* Go's encodeState.string byte by byte: the reference for json_str. */
+static void
+ref_string(struct buf *out, const unsigned char *p, size_t len, bool html)
+{
+	static const char hex[] = "0123456789abcdef";
+	uint32_t	r;
+	size_t		i = 0;
+	int		k;
+
+	buf_addch(out, '"');
+	while (i < len) {
+		unsigned char c = p[i];
+
+		if (c >= 0x80) {
+			k = utf8_decode(p + i, len - i, &r);
+			if (k < 0) {
+				buf_addstr(out, "\\ufffd");
+				i++;
+			} else if (r == 0x2028 || r == 0x2029) {
+				buf_addf(out, "\\u%04x", (unsigned)r);
+				i += (size_t)k;
+			} else {
+				buf_add(out, p + i, (size_t)k);
+				i += (size_t)k;
+			}
+			continue;
+		}
+		if (c == '"' || c == '\\')
+			buf_addf(out, "\\%c", c);
+		else if (c == '\n')
+			buf_addstr(out, "\\n");
+		else if (c == '\r')
+			buf_addstr(out, "\\r");
+		else if (c == '\t')
+			buf_addstr(out, "\\t");
+		else if (c < 0x20 || (html && (c == '<' || c == '>' ||
+		    c == '&')))
+			buf_addf(out, "\\u00%c%c", hex[c >> 4], hex[c & 15]);
+		else
+			buf_addch(out, c);
+		i++;
+	}
+	buf_addch(out, '"');
+}
+
+START_TEST(encode_strings_random)
+{
+	static const char *const pieces[] = {
+		"a", "plain text ", "<", ">", "&", "\"", "\\", "\n", "\t",
+		"\x01", "\x1f", "\x7f", "\xc3\xa9", "\xe2\x80\xa8",
+		"\xe2\x80\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\xff",
+		"\xc3", "\xe2\x80", "\xed\xa0\x80", "0123456789abcdef", " "
+	};
+	struct buf	got, want;
+	char		s[256];
+	size_t		len, k;
+	unsigned	seed = 42;
+	int		i, html;
+
+	buf_init(&got, BUF_NOCAP);
+	buf_init(&want, BUF_NOCAP);
+	for (i = 0; i < 20000; i++) {
+		len = 0;
+		for (k = rand_r(&seed) % 12; k > 0; k--) {
+			const char *pc = pieces[rand_r(&seed) %
+			    (sizeof(pieces) / sizeof(pieces[0]))];
+
+			if (len + strlen(pc) >= sizeof(s))
+				break;
+			memcpy(s + len, pc, strlen(pc));
+			len += strlen(pc);
+		}
+		for (html = 0; html <= 1; html++) {
+			buf_reset(&got);
+			buf_reset(&want);
+			if (html)
+				api_json_string(&got, s, len);
+			else
+				api_json_string_noesc(&got, s, len);
+			ref_string(&want, (const unsigned char *)s, len, html);
+			ck_assert_str_eq(buf_str(&got), buf_str(&want));
+		}
+	}
+	buf_release(&got);
+	buf_release(&want);
+}
+END_TEST
+
+/* The formatter as it was written with snprintf: the reference. */
+static void
+ref_datetime(ad_time_t t, int32_t off, char *out, size_t cap)
+{
+	int64_t		 secs, days, rem, y;
+	unsigned	 mo, d;
+	long		 ms;
+	int		 z, n;
+
+	if (t == AD_TIME_ZERO) {
+		secs = -62135596800LL;
+		ms = 0;
+		off = 0;
+	} else {
+		secs = t / AD_SEC;
+		ms = (long)(t % AD_SEC);
+		if (ms < 0) {
+			ms += AD_SEC;
+			secs--;
+		}
+		ms /= 1000000;
+	}
+	secs += off;
+	days = secs / 86400;
+	rem = secs % 86400;
+	if (rem < 0) {
+		rem += 86400;
+		days--;
+	}
+	time_civil_from_days(days, &y, &mo, &d);
+	n = snprintf(out, cap, "%04lld-%02u-%02uT%02d:%02d:%02d.%03ld",
+	    (long long)y, mo, d, (int)(rem / 3600), (int)(rem / 60 % 60),
+	    (int)(rem % 60), ms);
+	if (off == 0) {
+		snprintf(out + n, cap - (size_t)n, "Z");
+		return;
+	}
+	z = off / 60;
+	snprintf(out + n, cap - (size_t)n, "%c%02d:%02d", z < 0 ? '-' : '+',
+	    (z < 0 ? -z : z) / 60, (z < 0 ? -z : z) % 60);
+}
+
+START_TEST(gofmt_datetime_random)
+{
+	static const int32_t offs[] = { 0, 3600, -3600, -5400, 20700, 50400,
+	    -43200, 59, -59, 86340 };
+	char		got[API_GO_TIME_MAX], want[64];
+	unsigned	seed = 7;
+	ad_time_t	t;
+	int		i;
+
+	for (i = 0; i < 200000; i++) {
+		t = (ad_time_t)(((uint64_t)rand_r(&seed) << 42) ^
+		    ((uint64_t)rand_r(&seed) << 21) ^ (uint64_t)rand_r(&seed));
+		if (i % 5 == 0)
+			t = (t % ((ad_time_t)3 * 86400 * AD_SEC)) -
+			    (ad_time_t)86400 * AD_SEC;
+		if (i == 0)
+			t = AD_TIME_ZERO;
+		ref_datetime(t, offs[i % 10], want, sizeof(want));
+		ck_assert_str_eq(api_go_format_datetime(t, offs[i % 10], got),
+		    want);
+	}
+}
+END_TEST
+
 START_TEST(encode_alert)
 {
 	struct labels_builder	 lb;
@@ -291,8 +450,10 @@ api_json_suite(void)
 	tcase_add_test(tc, decode_errors);
 	tcase_add_test(tc, decode_limits);
 	tcase_add_test(tc, encode_strings);
+	tcase_add_test(tc, encode_strings_random);
 	tcase_add_test(tc, encode_alert);
 	tcase_add_test(tc, gofmt_datetime_vectors);
+	tcase_add_test(tc, gofmt_datetime_random);
 	tcase_add_test(tc, gofmt_uri_vectors);
 	suite_add_tcase(s, tc);
 	return s;

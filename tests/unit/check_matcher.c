@@ -230,6 +230,75 @@ START_TEST(regex_match_matches_go)
 }
 END_TEST
 
+/*
+ * A lazy regex (a stored silence's) answers as the compiled one once it
+ * is first matched; one that Go rejects fails at its first match and
+ * matches nothing.
+ */
+START_TEST(regex_lazy_matches_go)
+{
+	struct vline	 v = { .n = 0 };
+	struct regex	*re = NULL;
+	char		*last = NULL;
+	FILE		*fp = vopen(DATA "regex_match.txt");
+	int		 n = 0;
+	bool		 got;
+
+	while (vline_read(fp, &v)) {
+		if (last == NULL || strcmp(last, v.f[0]) != 0) {
+			regex_unref(re);
+			free(last);
+			last = strdup(v.f[0]);
+			re = regex_new_lazy(v.f[0], v.len[0]);
+		}
+		got = regex_match(re, v.f[1], v.len[1]);
+		ck_assert_msg(got == (v.f[2][0] == '1'),
+		    "lazy: pattern <%s> subject <%s>: got %d", v.f[0], v.f[1],
+		    got);
+		ck_assert(!regex_failed(re));
+		n++;
+	}
+	regex_unref(re);
+	free(last);
+	fclose(fp);
+	ck_assert_int_gt(n, 30000);
+	fp = vopen(DATA "regex.txt");
+	n = 0;
+	while (vline_read(fp, &v)) {
+		if (strcmp(v.f[1], "ok") == 0)
+			continue;
+		re = regex_new_lazy(v.f[0], v.len[0]);
+		ck_assert(!regex_failed(re));
+		ck_assert(!regex_match(re, "", 0));
+		ck_assert(!regex_match(re, v.f[0], v.len[0]));
+		ck_assert_msg(regex_failed(re), "%s", v.f[0]);
+		regex_unref(re);
+		n++;
+	}
+	fclose(fp);
+	ck_assert_int_gt(n, 100);
+}
+END_TEST
+
+START_TEST(matcher_trusted_invalid_matches_nothing)
+{
+	struct matcher	*re, *nre, *ok;
+
+	re = matcher_new_trusted(MATCH_RE, "a", "x(");
+	nre = matcher_new_trusted(MATCH_NRE, "a", "x(");
+	ok = matcher_new_trusted(MATCH_NRE, "a", "x|y");
+	ck_assert(!matcher_matches(re, "x("));
+	ck_assert(!matcher_matches(nre, "z"));
+	ck_assert(!matcher_matches(nre, NULL));
+	ck_assert(matcher_matches(ok, "z"));
+	ck_assert(!matcher_matches(ok, "y"));
+	ck_assert_str_eq(matcher_value(nre), "x(");
+	matcher_free(re);
+	matcher_free(nre);
+	matcher_free(ok);
+}
+END_TEST
+
 START_TEST(regex_translation)
 {
 	static const char *const cases[][2] = {
@@ -643,7 +712,13 @@ START_TEST(matcher_concurrent_use)
 	struct matcher		*m;
 	int			 i;
 
-	m = matcher_new(MATCH_RE, "instance", "host-[1-3]\\d?\\.ex.*", NULL);
+	/* Both compile at the first match, which the threads race to. */
+	if (_i == 0)
+		m = matcher_new(MATCH_RE, "instance",
+		    "host-[1-3]\\d?\\.ex.*", NULL);
+	else
+		m = matcher_new_trusted(MATCH_RE, "instance",
+		    "host-[1-3]\\d?\\.ex.*");
 	for (i = 0; i < 4; i++) {
 		a[i].m = m;
 		a[i].hits = 0;
@@ -668,6 +743,8 @@ matcher_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, regex_compile_matches_go);
 	tcase_add_test(tc, regex_match_matches_go);
+	tcase_add_test(tc, regex_lazy_matches_go);
+	tcase_add_test(tc, matcher_trusted_invalid_matches_nothing);
 	tcase_add_test(tc, regex_translation);
 	tcase_add_test(tc, regex_large_uses_32bit_pcre2);
 	tcase_add_test(tc, regex_pathological_is_linear);
@@ -681,7 +758,7 @@ matcher_suite(void)
 	tcase_add_test(tc, matcher_regex_error_is_go_text);
 	tcase_add_test(tc, matchers_match_absent_is_empty);
 	tcase_add_test(tc, matcher_string_quotes_utf8_names);
-	tcase_add_test(tc, matcher_concurrent_use);
+	tcase_add_loop_test(tc, matcher_concurrent_use, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }

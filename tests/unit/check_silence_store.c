@@ -438,6 +438,107 @@ START_TEST(replay_after_restart)
 }
 END_TEST
 
+/*
+ * Silences read back from the log have their regexes compiled at their
+ * first match only: they must match exactly as before the restart, and
+ * a stored pattern that does not parse (written by hand here: alertd
+ * never stores one) matches nothing, =~ and !~ alike.
+ */
+START_TEST(replay_compiles_regexes_lazily)
+{
+	static const char *const web1[] = { "job", "web-1", "env", "prod",
+	    NULL };
+	static const char *const db1[] = { "job", "db-1", "env", "dev",
+	    NULL };
+	char		*dir = tmpdir(), id[37], idn[37];
+	struct disk	 d;
+	struct silence	*bad;
+	struct labels	*a = lbl(web1), *b = lbl(db1);
+	struct buf	 val;
+	struct ad_err	 e;
+	uint64_t	 t;
+
+	disk_open(&d, dir, T0);
+	upsert_ok(d.ss, mk("job", MATCH_RE, "web-[0-9]+", T0, T0 + AD_HOUR),
+	    T0, id);
+	upsert_ok(d.ss, mk("env", MATCH_NRE, "prod|staging", T0,
+	    T0 + AD_HOUR), T0, idn);
+	bad = mk("job", MATCH_RE, "web-(", T0, T0 + AD_HOUR);
+	silence_set_str(&bad->id, "bad-pattern");
+	bad->updated_at = T0;
+	buf_init(&val, BUF_NOCAP);
+	ck_assert_int_eq(silence_pb_encode(bad, T0 + AD_HOUR + RET, &val), 0);
+	t = silence_file_ops.put(d.sf, "bad-pattern", buf_str(&val),
+	    buf_len(&val));
+	ck_assert_int_eq(silence_file_ops.sync(d.sf, t, &e), 0);
+	silence_set_str(&bad->id, "bad-negative");
+	bad->matchers[0].type = MATCH_NRE;
+	bad->matchers[0].pattern[0] = '(';
+	buf_reset(&val);
+	ck_assert_int_eq(silence_pb_encode(bad, T0 + AD_HOUR + RET, &val), 0);
+	t = silence_file_ops.put(d.sf, "bad-negative", buf_str(&val),
+	    buf_len(&val));
+	ck_assert_int_eq(silence_file_ops.sync(d.sf, t, &e), 0);
+	buf_release(&val);
+	silence_unref(bad);
+	disk_close(&d);
+
+	disk_open(&d, dir, T0 + AD_SEC);
+	ck_assert_uint_eq(count(d.ss), 4);
+	{
+		struct silence_mark	ma = { 0 }, mb = { 0 };
+
+		ck_assert(silence_store_mutes(d.ss, a, T0 + AD_SEC, &ma));
+		ck_assert_uint_eq(ma.nactive, 1);
+		ck_assert_str_eq(ma.active[0], id);
+		ck_assert(silence_store_mutes(d.ss, b, T0 + AD_SEC, &mb));
+		ck_assert_uint_eq(mb.nactive, 1);
+		ck_assert_str_eq(mb.active[0], idn);
+		silence_mark_release(&ma);
+		silence_mark_release(&mb);
+	}
+	disk_close(&d);
+	labels_unref(a);
+	labels_unref(b);
+	rmdir_all(dir);
+}
+END_TEST
+
+/* The bit-by-bit definition of CRC-32C (Castagnoli, reflected). */
+static uint32_t
+crc_ref(const uint8_t *p, size_t len)
+{
+	uint32_t	c = 0xffffffffu;
+	size_t		i;
+	int		k;
+
+	for (i = 0; i < len; i++) {
+		c ^= p[i];
+		for (k = 0; k < 8; k++)
+			c = (c & 1) ? (c >> 1) ^ 0x82f63b78u : c >> 1;
+	}
+	return ~c;
+}
+
+START_TEST(crc32c_vectors)
+{
+	uint8_t		data[300];
+	unsigned	seed = 3;
+	size_t		i, len;
+
+	ck_assert_uint_eq(crc32c(0, "123456789", 9), 0xe3069283u);
+	ck_assert_uint_eq(crc32c(0, "", 0), 0);
+	for (i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)rand_r(&seed);
+	for (len = 0; len <= sizeof(data); len++) {
+		ck_assert_uint_eq(crc32c(0, data, len), crc_ref(data, len));
+		/* Chained: the CRC of a prefix continues into the rest. */
+		ck_assert_uint_eq(crc32c(crc32c(0, data, len / 3),
+		    data + len / 3, len - len / 3), crc_ref(data, len));
+	}
+}
+END_TEST
+
 START_TEST(torn_and_corrupt_records)
 {
 	char		*dir = tmpdir(), id[37], *wal;
@@ -724,6 +825,8 @@ silence_store_suite(void)
 	tcase_add_test(tc, limits);
 	tcase_add_test(tc, gc_after_retention);
 	tcase_add_test(tc, replay_after_restart);
+	tcase_add_test(tc, replay_compiles_regexes_lazily);
+	tcase_add_test(tc, crc32c_vectors);
 	tcase_add_test(tc, torn_and_corrupt_records);
 	tcase_add_test(tc, compaction_and_corrupt_snapshot);
 	tcase_add_test(tc, group_commit);
