@@ -38,6 +38,7 @@ struct config_http;
 struct config_check;
 struct config_tls;
 struct labels;
+struct notify_job;
 struct tmpl_set;
 
 enum notify_verdict {
@@ -68,6 +69,9 @@ struct notify_ctx {
 	const char		*external_url;	/* --web.external-url */
 	ad_time_t		 now;		/* the flush's time */
 	unsigned		 idx;		/* index in its *_configs list */
+	/* The caller fills req->body later with notifier_type.body (just
+	 * before the request leaves): prepare may leave it empty. */
+	bool			 body_later;
 };
 
 /*
@@ -123,6 +127,15 @@ struct notify_req {
 	 * access token was found expired).  Set on the first request.
 	 */
 	bool			 reprepare;
+	/*
+	 * Set by the job's owner (notify_job_ops.prepare): fills body on
+	 * the notify thread just before the request first leaves, then is
+	 * cleared; the body is kept for retries.  A notification waiting
+	 * for a connection then holds no body, and the body is still in
+	 * the cache when it is sent.
+	 */
+	void			(*body_fn)(struct notify_job *job,
+				    struct notify_req *req);
 };
 
 /* What came back; every pointer is valid during verdict only. */
@@ -201,6 +214,12 @@ struct notifier_type {
 	 */
 	int		 (*prepare)(const void *conf, const struct notify_ctx *ctx,
 			    struct notify_req *req, struct ad_err *err);
+	/*
+	 * Optional: the body alone, exactly as prepare builds it; with it,
+	 * prepare leaves the body empty when ctx->body_later.  Cannot fail.
+	 */
+	void		 (*body)(const void *conf, const struct notify_ctx *ctx,
+			    struct buf *body);
 	/*
 	 * Classifies one attempt's outcome (also transport errors, where
 	 * r->status is 0); on RETRY and FAIL, err says why.  NULL:

@@ -1099,6 +1099,14 @@ job_attempt(struct nt_worker *w, struct notify_job *job)
 		job_attempt_failed(w, job, NOTIFY_RETRY);
 		return;
 	}
+	if (req->body_fn != NULL) {
+		/* built now that it can leave (notify_req.body_fn) */
+		void (*fn)(struct notify_job *, struct notify_req *) =
+		    req->body_fn;
+
+		req->body_fn = NULL;
+		fn(job, req);
+	}
 	x = easy_get(w);
 	x->job = job;
 	job->easy_ = x;

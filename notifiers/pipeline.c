@@ -273,20 +273,51 @@ integ_recorded(void *arg, int rc)
 	integ_finished(in, rc == 0);
 }
 
+/* The context of in's notification: the alerts it sends are set. */
+static void
+integ_ctx(const struct pl_integ *in, struct notify_ctx *ctx)
+{
+	const struct pl_flush		*fl = in->fl;
+	const struct notify_flush	*f = fl->f;
+
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->alerts = f->alerts;
+	ctx->n_alerts = f->n_alerts;
+	if (!in->ci->send_resolved) {
+		ctx->alerts = in->sent;
+		ctx->n_alerts = in->n_sent;
+	}
+	ctx->cfg = f->cfg;
+	ctx->tmpl = f->cfg->tmpl;
+	ctx->receiver = fl->recv->name;
+	ctx->group_key = f->group_key;
+	ctx->group_labels = f->group_labels;
+	ctx->external_url = fl->p->external_url;
+	ctx->now = f->now;
+	ctx->idx = in->ci->idx;
+}
+
+/* notify_req.body_fn: the body just before the request leaves. */
+static void
+integ_body(struct notify_job *job, struct notify_req *req)
+{
+	struct pl_integ		*in = (struct pl_integ *)job;
+	struct notify_ctx	 ctx;
+
+	integ_ctx(in, &ctx);
+	in->ci->type->body(in->ci->conf, &ctx, &req->body);
+}
+
 static enum notify_prep
 integ_prepare(struct notify_job *job, struct notify_req *req,
     struct ad_err *err)
 {
 	struct pl_integ		*in = (struct pl_integ *)job;
 	struct pl_flush		*fl = in->fl;
-	struct pipeline		*p = fl->p;
 	struct notify_flush	*f = fl->f;
 	struct notify_ctx	 ctx;
 	size_t			 i;
 
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.alerts = f->alerts;
-	ctx.n_alerts = f->n_alerts;
 	if (!in->ci->send_resolved) {
 		/* RetryStage: resolved alerts are not sent; none firing:
 		 * nothing to send, yet a notification (logged) */
@@ -300,24 +331,19 @@ integ_prepare(struct notify_job *job, struct notify_req *req,
 		for (i = 0; i < f->n_alerts; i++)
 			if (!alert_resolved_at(f->alerts[i], f->now))
 				in->sent[in->n_sent++] = f->alerts[i];
-		ctx.alerts = in->sent;
-		ctx.n_alerts = in->n_sent;
 	}
-	ctx.cfg = f->cfg;
-	ctx.tmpl = f->cfg->tmpl;
-	ctx.receiver = fl->recv->name;
-	ctx.group_key = f->group_key;
-	ctx.group_labels = f->group_labels;
-	ctx.external_url = p->external_url;
-	ctx.now = f->now;
-	ctx.idx = in->ci->idx;
+	integ_ctx(in, &ctx);
 	if (in->ci->type->prepare == NULL) {
 		ad_err_set(err, AD_EINTERNAL, "integration %s is not supported",
 		    in->ci->type->name);
 		return NOTIFY_PREP_FAIL;
 	}
+	/* the body waits for a connection, as it is built quickly */
+	ctx.body_later = in->ci->type->body != NULL;
 	if (in->ci->type->prepare(in->ci->conf, &ctx, req, err) == -1)
 		return NOTIFY_PREP_FAIL;
+	if (ctx.body_later)
+		req->body_fn = integ_body;
 	return NOTIFY_PREP_SEND;
 }
 

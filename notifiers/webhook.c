@@ -205,9 +205,9 @@ webhook_message(struct buf *b, const struct notify_ctx *ctx, size_t n,
 	buf_addstr(b, "}\n");
 }
 
-static int
-webhook_prepare(const void *conf, const struct notify_ctx *ctx,
-    struct notify_req *req, struct ad_err *err)
+/* The payload: max_alerts keeps the first alerts and counts the rest. */
+static void
+webhook_body(const void *conf, const struct notify_ctx *ctx, struct buf *b)
 {
 	const struct webhook_conf	*c = conf;
 	size_t				 n = ctx->n_alerts;
@@ -217,6 +217,17 @@ webhook_prepare(const void *conf, const struct notify_ctx *ctx,
 		truncated = n - c->max_alerts;
 		n = (size_t)c->max_alerts;
 	}
+	/* about 1 KiB per alert: one allocation instead of a dozen */
+	(void)buf_reserve(b, 1023 + 1024 * (n < 1024 ? n : 1024));
+	webhook_message(b, ctx, n, truncated);
+}
+
+static int
+webhook_prepare(const void *conf, const struct notify_ctx *ctx,
+    struct notify_req *req, struct ad_err *err)
+{
+	const struct webhook_conf	*c = conf;
+
 	if (nconf_nz(c->url_file.path)) {
 		req->url = nhttp_read_secret_file(c->url_file.path,
 		    "webhook url", err);
@@ -229,9 +240,8 @@ webhook_prepare(const void *conf, const struct notify_ctx *ctx,
 	req->http = c->base.http;
 	req->timeout = c->timeout;
 	notify_req_add_header(req, "Content-Type: application/json");
-	/* about 1 KiB per alert: one allocation instead of a dozen */
-	(void)buf_reserve(&req->body, 1023 + 1024 * (n < 1024 ? n : 1024));
-	webhook_message(&req->body, ctx, n, truncated);
+	if (!ctx->body_later)
+		webhook_body(conf, ctx, &req->body);
 	return 0;
 }
 
@@ -258,5 +268,6 @@ const struct notifier_type notifier_webhook = {
 	.conf_size = sizeof(struct webhook_conf),
 	.check = webhook_check,
 	.prepare = webhook_prepare,
+	.body = webhook_body,
 	.verdict = webhook_verdict,
 };
