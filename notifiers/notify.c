@@ -123,6 +123,7 @@ struct nt_worker {
 	pthread_t		 thread;
 	long			 max_host, max_total;	/* its share */
 	long			 lane_host;	/* per host per lane */
+	struct ad_err		 err;		/* an attempt's, while it runs */
 
 	pthread_mutex_t		 mu;		/* guards the fields below */
 	struct notify_job	*q_head, *q_tail;
@@ -577,6 +578,27 @@ notify_job_init(struct notify_job *job, const struct notify_job_ops *ops,
 	job->deadline = deadline;
 }
 
+struct notify_job_err {
+	struct ad_err	 err;
+	char		 prev_msg[128];		/* the last one logged */
+};
+
+/* The job's last error, allocated at its first use. */
+static struct ad_err *
+job_err(struct notify_job *job)
+{
+	if (job->err_ == NULL)
+		job->err_ = xcalloc(1, sizeof(*job->err_));
+	return &job->err_->err;
+}
+
+/* e becomes the job's last error. */
+static void
+job_err_keep(struct notify_job *job, const struct ad_err *e)
+{
+	*job_err(job) = *e;
+}
+
 #define LIST_RCPT	NHTTP_LISTS
 _Static_assert(NHTTP_LISTS + 1 <= sizeof(((struct notify_job *)0)->lists_) /
     sizeof(void *), "notify_job.lists_ too short");
@@ -609,7 +631,13 @@ job_finish(struct nt_worker *w, struct notify_job *job, bool ok,
 	res.prep = prep;
 	res.attempts = job->attempts_;
 	res.reason = reason;
-	res.err = ok ? NULL : &job->err_;
+	if (!ok) {
+		/* the job may be freed by done: its error lives here */
+		w->err = *job_err(job);
+		res.err = &w->err;
+	}
+	free(job->err_);
+	job->err_ = NULL;
 	atomic_fetch_sub(&w->n->pending, 1);
 	job->ops->done(job, &res);
 }
@@ -618,20 +646,21 @@ job_finish(struct nt_worker *w, struct notify_job *job, bool ok,
 static void
 job_cancel(struct nt_worker *w, struct notify_job *job, bool stopping)
 {
-	enum notify_reason	reason;
-	char			msg[sizeof(job->err_.msg)];
+	struct ad_err		*e = job_err(job);
+	enum notify_reason	 reason;
+	char			 msg[sizeof(e->msg)];
 
 	if (job->attempts_ > 0)
 		reason = job->reason_;
 	else
 		reason = stopping ? NOTIFY_REASON_CANCELED :
 		    NOTIFY_REASON_DEADLINE;
-	if (job->attempts_ == 0 || job->err_.msg[0] == '\0')
+	if (job->attempts_ == 0 || e->msg[0] == '\0')
 		snprintf(msg, sizeof(msg), "%s", stopping ?
 		    "context canceled" : "context deadline exceeded");
 	else
-		snprintf(msg, sizeof(msg), "%s", job->err_.msg);
-	ad_err_set(&job->err_, AD_EIO, "%s/%s[%u]: notify retry canceled "
+		snprintf(msg, sizeof(msg), "%s", e->msg);
+	ad_err_set(e, AD_EIO, "%s/%s[%u]: notify retry canceled "
 	    "after %d attempts: %s", job->receiver, job->integration,
 	    job->idx, job->attempts_, msg);
 	job_finish(w, job, false, NOTIFY_PREP_SEND, reason);
@@ -653,8 +682,8 @@ job_begin(struct nt_worker *w, struct notify_job *job)
 	notify_req_init(&job->req_);
 	job->cur_ = NULL;
 	notify_backoff_init(&job->backoff_, &w->n->opts.backoff);
-	ad_err_clear(&job->err_);
-	prep = job->ops->prepare(job, &job->req_, &job->err_);
+	ad_err_clear(&w->err);
+	prep = job->ops->prepare(job, &job->req_, &w->err);
 	switch (prep) {
 	case NOTIFY_PREP_SKIP:
 		job_finish(w, job, true, prep, NOTIFY_REASON_OTHER);
@@ -670,7 +699,8 @@ job_begin(struct nt_worker *w, struct notify_job *job)
 		COUNT(w, job, requests);
 		COUNT(w, job, requests_failed);
 		job->attempts_ = 1;
-		ad_err_prefix(&job->err_, "%s/%s[%u]: notify retry canceled "
+		job_err_keep(job, &w->err);
+		ad_err_prefix(job_err(job), "%s/%s[%u]: notify retry canceled "
 		    "due to unrecoverable error after 1 attempts",
 		    job->receiver, job->integration, job->idx);
 		job_finish(w, job, false, prep, NOTIFY_REASON_OTHER);
@@ -703,6 +733,8 @@ static void
 job_attempt_failed(struct nt_worker *w, struct notify_job *job,
     enum notify_verdict v)
 {
+	struct ad_err	*e;
+
 	COUNT(w, job, requests_failed);
 	if (job->cur_ != NULL) {
 		/* a chain starts over; no host slot is held here */
@@ -710,7 +742,7 @@ job_attempt_failed(struct nt_worker *w, struct notify_job *job,
 		job->host_ = NULL;
 	}
 	if (v == NOTIFY_FAIL) {
-		ad_err_prefix(&job->err_, "%s/%s[%u]: notify retry canceled "
+		ad_err_prefix(job_err(job), "%s/%s[%u]: notify retry canceled "
 		    "due to unrecoverable error after %d attempts",
 		    job->receiver, job->integration, job->idx,
 		    job->attempts_);
@@ -718,8 +750,9 @@ job_attempt_failed(struct nt_worker *w, struct notify_job *job,
 		return;
 	}
 	/* Alertmanager logs a retry only when the error changes. */
-	if (strncmp(job->prev_msg_, job->err_.msg,
-	    sizeof(job->prev_msg_) - 1) != 0) {
+	e = job_err(job);
+	if (strncmp(job->err_->prev_msg, e->msg,
+	    sizeof(job->err_->prev_msg) - 1) != 0) {
 		char	att[16], integ[64];
 
 		snprintf(att, sizeof(att), "%d", job->attempts_);
@@ -727,9 +760,9 @@ job_attempt_failed(struct nt_worker *w, struct notify_job *job,
 		    job->idx);
 		log_warnkv("Notify attempt failed, will retry later",
 		    "receiver", job->receiver, "integration", integ,
-		    "attempts", att, "err", job->err_.msg, NULL);
-		snprintf(job->prev_msg_, sizeof(job->prev_msg_), "%s",
-		    job->err_.msg);
+		    "attempts", att, "err", e->msg, NULL);
+		snprintf(job->err_->prev_msg, sizeof(job->err_->prev_msg),
+		    "%s", e->msg);
 	}
 	job_retry_later(w, job);
 }
@@ -767,7 +800,7 @@ setup_http(struct nt_worker *w, struct notify_job *job, struct nt_easy *x,
 	l[0] = curl_slist_append(l[0], "Accept:");
 	if (nhttp_apply(w->http, x->e, req->http, req->url,
 	    req_has_header(req, "Authorization"), oauth2, l,
-	    &job->err_) == -1)
+	    &w->err) == -1)
 		return -1;
 	curl_easy_setopt(x->e, CURLOPT_HTTPHEADER, l[NHTTP_LIST_HEADERS]);
 	if (!req_has_header(req, "User-Agent"))
@@ -839,7 +872,7 @@ setup_smtp(struct nt_worker *w, struct notify_job *job, struct nt_easy *x)
 	char			 opts[64];
 
 	if (nhttp_apply_smtp(x->e, req->smtp_tls, req->url, l,
-	    &job->err_) == -1)
+	    &w->err) == -1)
 		return -1;
 	curl_easy_setopt(x->e, CURLOPT_MAIL_FROM, req->mail_from != NULL ?
 	    req->mail_from : "");
@@ -888,7 +921,7 @@ token_fetch(struct nt_worker *w, struct nhttp_token *t, struct notify_job *job)
 	x->token = t;
 	if (left > 60 * AD_SEC || left <= 0)
 		left = 60 * AD_SEC;
-	if (nhttp_token_fetch_setup(w->http, t, x->e, left, &job->err_) ==
+	if (nhttp_token_fetch_setup(w->http, t, x->e, left, job_err(job)) ==
 	    -1) {
 		easy_put(w, x);
 		return -1;
@@ -908,7 +941,7 @@ job_token(struct nt_worker *w, struct notify_job *job, bool *failed)
 	struct notify_job		**wl;
 
 	*failed = false;
-	t = nhttp_token_lookup(w->http, c, &job->err_);
+	t = nhttp_token_lookup(w->http, c, job_err(job));
 	if (t == NULL) {
 		*failed = true;
 		return NULL;
@@ -1114,6 +1147,7 @@ job_attempt(struct nt_worker *w, struct notify_job *job)
 	job_free_lists(job);
 	if ((req->smtp ? setup_smtp(w, job, x) :
 	    setup_http(w, job, x, oauth2)) == -1) {
+		job_err_keep(job, &w->err);
 		easy_put(w, x);
 		job->easy_ = NULL;
 		host_release(w, job);
@@ -1196,10 +1230,12 @@ job_transfer_done(struct nt_worker *w, struct nt_easy *x, CURLcode rc)
 		    x->errbuf[0] != '\0' ? x->errbuf : curl_easy_strerror(rc));
 		resp.curl_error = msg;
 	}
-	ad_err_clear(&job->err_);
+	ad_err_clear(&w->err);
 	v = job->ops->verdict != NULL ?
-	    job->ops->verdict(job, &resp, &job->err_) :
-	    notifier_default_verdict(NULL, &resp, &job->err_);
+	    job->ops->verdict(job, &resp, &w->err) :
+	    notifier_default_verdict(NULL, &resp, &w->err);
+	if (v != NOTIFY_OK || job->err_ != NULL)
+		job_err_keep(job, &w->err);
 	buf_release(&url);
 	easy_put(w, x);
 	job->easy_ = NULL;
@@ -1245,7 +1281,7 @@ token_done(struct nt_worker *w, struct nt_easy *x, CURLcode rc)
 	if (r == NHTTP_TOKEN_STALE && *wl != NULL) {
 		if (token_fetch(w, t, *wl) == 0)
 			return;
-		err = (*wl)->err_;
+		err = *job_err(*wl);
 	}
 	job = *wl;
 	*wl = NULL;
@@ -1257,7 +1293,7 @@ token_done(struct nt_worker *w, struct nt_easy *x, CURLcode rc)
 			job_attempt(w, job);
 			continue;
 		}
-		job->err_ = err;
+		job_err_keep(job, &err);
 		if (job_first_req(job)) {
 			job->attempts_++;
 			job->started_ = ad_mono();
@@ -1341,8 +1377,8 @@ job_retry(struct nt_worker *w, struct notify_job *job)
 		job->attempts_++;
 		COUNT(w, job, requests);
 		COUNT(w, job, requests_failed);
-		job->err_ = err;
-		ad_err_prefix(&job->err_, "%s/%s[%u]: notify retry canceled "
+		job_err_keep(job, &err);
+		ad_err_prefix(job_err(job), "%s/%s[%u]: notify retry canceled "
 		    "due to unrecoverable error after %d attempts",
 		    job->receiver, job->integration, job->idx,
 		    job->attempts_);
@@ -1524,7 +1560,6 @@ cancel_all(struct nt_worker *w, struct notify_job *queued)
 	for (job = queued; job != NULL; job = job->next_) {
 		buf_init(&job->resp_, NOTIFY_RESP_BODY_MAX);
 		notify_req_init(&job->req_);
-		ad_err_clear(&job->err_);
 	}
 	cancel_list(w, queued);
 	while (w->n_heap > 0)
@@ -1550,7 +1585,8 @@ cancel_all(struct nt_worker *w, struct notify_job *queued)
 		host_release(w, job);
 		/* the attempt in flight never completed */
 		job->reason_ = NOTIFY_REASON_CANCELED;
-		job->err_.msg[0] = '\0';
+		if (job->err_ != NULL)
+			job->err_->err.msg[0] = '\0';
 		job_cancel(w, job, true);
 	}
 }

@@ -41,6 +41,7 @@
 
 struct notify;
 struct notify_job;
+struct notify_job_err;
 
 /* Alertmanager's failure reasons (the `reason` label, 0.26+). */
 enum notify_reason {
@@ -66,7 +67,8 @@ struct notify_result {
 	enum notify_prep	 prep;
 	int			 attempts;	/* requests made */
 	enum notify_reason	 reason;	/* when !ok */
-	const struct ad_err	*err;		/* when !ok: the last error */
+	/* when !ok: the last error; valid during done only */
+	const struct ad_err	*err;
 };
 
 struct notify_job_ops {
@@ -122,8 +124,9 @@ struct notify_job {
 	void		*host_;		/* struct nt_host * */
 	struct buf	 resp_;
 	enum notify_reason reason_;
-	struct ad_err	 err_;
-	char		 prev_msg_[128];
+	/* The last error and the last one logged: allocated at the first
+	 * failure, so that a notification that succeeds carries none. */
+	struct notify_job_err *err_;
 };
 
 void	notify_job_init(struct notify_job *job, const struct notify_job_ops *ops,
