@@ -36,6 +36,7 @@
 #define NFLOG_FILE_MAX		((size_t)1 << 31)
 #define NFLOG_RECORD_MAX	(16u << 20)
 #define NFLOG_GROWTH_MAX	((off_t)64 << 20)
+#define NFLOG_WBUF_KEEP		((size_t)1 << 20)	/* kept between batches */
 #define NFLOG_RETENTION		(120 * AD_HOUR)
 #define NFLOG_MAINTENANCE	(15 * AD_MIN)
 
@@ -86,6 +87,7 @@ struct nflog {
 
 	/* nflog thread */
 	int			 fd;
+	struct buf		 wbuf;		/* a batch's records, reused */
 	off_t			 size, compacted_size;
 	ad_time_t		 next_maint;
 
@@ -1161,29 +1163,36 @@ record_abandon(struct nflog *nf, struct buf *b, const struct nflog_entry *key,
 static int
 write_puts(struct nflog *nf, struct nf_put *puts)
 {
-	struct buf	 b;
+	struct buf	 own, *b = &own;
 	struct nf_put	*p;
 	int		 rc = 0;
 
-	buf_init(&b, BUF_NOCAP);
+	/* the nflog thread keeps its buffer: a batch of records grows it
+	 * once, not by doubling from nothing each time */
+	if (nf->threaded)
+		b = &nf->wbuf;
+	else
+		buf_init(b, BUF_NOCAP);
+	buf_reset(b);
 	for (p = puts; p != NULL; p = p->next) {
 		if (p->kind == NF_INTENT)
-			record_add(&b, &p->e, NF_INTENT);
+			record_add(b, &p->e, NF_INTENT);
 		else if (p->kind == NF_ENTRY && p->apply)
-			record_add(&b, &p->e, NF_ENTRY);
+			record_add(b, &p->e, NF_ENTRY);
 		else
-			record_abandon(nf, &b, &p->e, p->hash);
+			record_abandon(nf, b, &p->e, p->hash);
 	}
-	if (write_all(nf->fd, buf_str(&b), buf_len(&b)) == -1 ||
+	if (write_all(nf->fd, buf_str(b), buf_len(b)) == -1 ||
 	    fdatasync(nf->fd) == -1) {
 		rc = -1;
 		atomic_fetch_add(&nf->write_errors, 1);
 		log_errorkv("Writing the notification log failed", "file",
 		    nf->path, "err", strerror(errno), NULL);
 	} else {
-		nf->size += (off_t)buf_len(&b);
+		nf->size += (off_t)buf_len(b);
 	}
-	buf_release(&b);
+	if (b == &own || buf_len(b) > NFLOG_WBUF_KEEP)
+		buf_release(b);
 	return rc;
 }
 
@@ -1292,6 +1301,7 @@ nflog_open(const struct nflog_opts *opts, struct ad_err *err)
 	if (nf->opts.maintenance_interval == 0)
 		nf->opts.maintenance_interval = NFLOG_MAINTENANCE;
 	nf->fd = -1;
+	buf_init(&nf->wbuf, BUF_NOCAP);
 	pthread_rwlock_init(&nf->lock, NULL);
 	pthread_mutex_init(&nf->mu, NULL);
 	pthread_cond_init(&nf->cv, NULL);
@@ -1338,6 +1348,7 @@ nflog_close(struct nflog *nf)
 	}
 	if (nf->fd != -1)
 		close(nf->fd);
+	buf_release(&nf->wbuf);
 	map_free(&nf->live);
 	map_free(&nf->intents);
 	pthread_rwlock_destroy(&nf->lock);

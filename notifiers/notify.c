@@ -1219,8 +1219,12 @@ job_transfer_done(struct nt_worker *w, struct nt_easy *x, CURLcode rc)
 	resp.body_len = buf_len(&job->resp_);
 	resp.curl_code = rc;
 	buf_init(&url, BUF_NOCAP);
-	redacted_url(req, &url);
-	resp.url = buf_str(&url);
+	resp.url = req->url;
+	if (req->url_is_secret || strchr(req->url, '@') != NULL) {
+		/* only a URL with userinfo (or a secret one) changes */
+		redacted_url(req, &url);
+		resp.url = buf_str(&url);
+	}
 	resp.verdict_note = req->verdict_note;
 	resp.next = req->next;
 	resp.req = req;
