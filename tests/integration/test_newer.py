@@ -52,3 +52,58 @@ def test_msteamsv2_request(alertd, sink):
     assert list(text) == ['type', 'text', 'wrap']
     assert b'A\\u003cb\\u003e' in req['body']
     assert 'secret-part' not in ad.log()
+
+
+# -------------------------------------------------------------- mattermost
+
+def test_mattermost_request_and_channel_error(alertd):
+    """Default fields in one attachment; a 400 is not retried and its
+    error names the channel."""
+    s = ApiSink(script=[(400, b'bad channel', None)])
+    try:
+        ad = alertd(config("""  mattermost_configs:
+  - webhook_url: '%s/hooks/secret-part'
+    channel: ops
+""" % s.url, group_interval='3s'))
+        ad.post_alerts([ALERT])
+        first = s.wait_for(1)[0]
+        assert first['path'] == '/hooks/secret-part'
+        assert first['headers']['content-type'] == 'application/json'
+        msg = json.loads(first['body'])
+        assert list(msg) == ['channel', 'username', 'attachments']
+        assert msg['channel'] == 'ops'
+        assert msg['username'] == 'Alertmanager'
+        att = msg['attachments'][0]
+        assert list(att) == ['fallback', 'color', 'text', 'title',
+                             'title_link']
+        assert att['title'] == SUBJECT
+        assert att['color'] == 'danger'
+        assert att['fallback'] == SUBJECT + ' | ' + att['title_link']
+        assert att['text'].startswith('\n\n# Alerts Firing:\n')
+        # not retried: the next request is the next group_interval's
+        reqs = s.wait_for(2, timeout=8)
+        assert reqs[1]['t'] - reqs[0]['t'] > 2.0
+        log = ad.log()
+        assert 'channel \\"ops\\": unexpected status code 400' in log or \
+            'channel "ops": unexpected status code 400' in log
+        assert 'secret-part' not in log
+    finally:
+        s.close()
+
+
+def test_mattermost_global_webhook_url(alertd, sink):
+    ad = alertd("""global:
+  mattermost_webhook_url: '%s/hooks/global'
+""" % sink.url + config("""  mattermost_configs:
+  - text: 'T {{ .Status }}'
+    attachments: [{title: A}]
+    priority: {priority: Urgent, requested_ack: true}
+"""))
+    ad.post_alerts([ALERT])
+    req = sink.wait_for(1)[0]
+    assert req['path'] == '/hooks/global'
+    msg = json.loads(req['body'])
+    assert msg == {'text': 'T firing', 'username': 'Alertmanager',
+                   'attachments': [{'title': 'A'}],
+                   'priority': {'priority': 'urgent',
+                                'requested_ack': True}}
