@@ -107,3 +107,39 @@ def test_mattermost_global_webhook_url(alertd, sink):
                    'attachments': [{'title': 'A'}],
                    'priority': {'priority': 'urgent',
                                 'requested_ack': True}}
+
+
+# -------------------------------------------------------------- rocketchat
+
+def test_rocketchat_request_and_success_false(alertd):
+    """chat.postMessage with the auth headers; "success": false in a 200
+    answer fails the notification (not retried) with Rocket.Chat's
+    error."""
+    s = ApiSink(script=[(200, b'{"success":false,"error":"no room"}',
+                         'application/json')])
+    try:
+        ad = alertd("""global:
+  rocketchat_token_id: user-1
+  rocketchat_token: secret-token
+""" + config("""  rocketchat_configs:
+  - api_url: '%s/rc/'
+    channel: '#ops'
+""" % s.url, group_interval='3s'))
+        ad.post_alerts([ALERT])
+        first = s.wait_for(1)[0]
+        assert first['path'] == '/rc/api/v1/chat.postMessage'
+        assert first['headers']['x-auth-token'] == 'secret-token'
+        assert first['headers']['x-user-id'] == 'user-1'
+        msg = json.loads(first['body'])
+        assert list(msg) == ['channel', 'attachments']
+        att = msg['attachments'][0]
+        assert list(att) == ['title', 'title_link', 'color']
+        assert att['title'] == SUBJECT
+        assert att['color'] == 'red'
+        reqs = s.wait_for(2, timeout=8)
+        assert reqs[1]['t'] - reqs[0]['t'] > 2.0
+        log = ad.log()
+        assert 'error response from Rocketchat: no room' in log
+        assert 'secret-token' not in log
+    finally:
+        s.close()
