@@ -318,6 +318,63 @@ START_TEST(retries_after_5xx)
 }
 END_TEST
 
+/* notify_req.body_fn: the body is built once, when the request first
+ * leaves, and kept for the retries. */
+static int	bodies_built;
+
+static void
+tjob_body(struct notify_job *job, struct notify_req *req)
+{
+	(void)job;
+	ck_assert_uint_eq(buf_len(&req->body), 0);
+	bodies_built++;
+	buf_addstr(&req->body, "{\"later\":1}\n");
+}
+
+static enum notify_prep
+tjob_prepare_later(struct notify_job *job, struct notify_req *req,
+    struct ad_err *err)
+{
+	enum notify_prep	prep = tjob_prepare(job, req, err);
+
+	buf_reset(&req->body);
+	req->body_fn = tjob_body;
+	return prep;
+}
+
+static const struct notify_job_ops tjob_later_ops = {
+	tjob_prepare_later, NULL, tjob_done
+};
+
+START_TEST(body_built_when_it_leaves)
+{
+	struct thttpd		*s = thttpd_start(h_fail_twice, NULL);
+	struct notify		*n = fast_notify();
+	char			*url = url_of(s, "/hook");
+	struct tjob		*t = tjob_new(url, 10 * AD_SEC);
+	struct thttpd_req	*r;
+	size_t			 i;
+
+	t->job.ops = &tjob_later_ops;
+	bodies_built = 0;
+	ck_assert_int_eq(notify_submit(n, &t->job), 0);
+	tjob_wait(t);
+	ck_assert(t->res.ok);
+	ck_assert_int_eq(t->res.attempts, 3);
+	ck_assert_int_eq(bodies_built, 1);
+	ck_assert_uint_eq(thttpd_count(s), 3);
+	for (i = 0; i < 3; i++) {
+		r = thttpd_get(s, i);
+		ck_assert_str_eq(r->body, "{\"later\":1}\n");
+		thttpd_req_free(r);
+	}
+	notify_free(n);
+	thttpd_stop(s);
+	tjob_free(t);
+	free(url);
+}
+END_TEST
+
 static void
 h_status(void *arg, size_t n, const struct thttpd_req *req,
     struct thttpd_resp *resp)
@@ -984,6 +1041,7 @@ notify_suite(void)
 	suite_add_tcase(s, tc);
 	tcase_set_timeout(th, 20);
 	tcase_add_test(th, retries_after_5xx);
+	tcase_add_test(th, body_built_when_it_leaves);
 	tcase_add_test(th, no_retry_after_4xx);
 	tcase_add_test(th, retries_until_deadline);
 	tcase_add_test(th, request_timeout_is_retried);
