@@ -18,6 +18,7 @@
 
 #include "alertd/buf.h"
 #include "alertd/err.h"
+#include "alertd/gourl.h"
 #include "alertd/xmalloc.h"
 #include "config/config.h"
 
@@ -125,23 +126,6 @@ nhttp_free(struct nhttp *h)
 }
 
 /* ------------------------------------------------------------ helpers --- */
-
-void
-nhttp_query_escape(struct buf *out, const char *s)
-{
-	static const char	hex[] = "0123456789ABCDEF";
-	const unsigned char	*p;
-
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (isalnum(*p) || *p == '-' || *p == '_' || *p == '.' ||
-		    *p == '~')
-			buf_addch(out, *p);
-		else if (*p == ' ')
-			buf_addch(out, '+');
-		else
-			buf_addf(out, "%%%c%c", hex[*p >> 4], hex[*p & 15]);
-	}
-}
 
 void
 nhttp_base64(struct buf *out, const void *data, size_t len)
@@ -537,9 +521,9 @@ form_build(const struct config_oauth2 *c, struct buf *form, struct ad_err *err)
 	for (i = 0; i < n; i++) {
 		if (i > 0)
 			buf_addch(form, '&');
-		nhttp_query_escape(form, v[i].k);
+		gourl_query_escape(form, v[i].k, strlen(v[i].k));
 		buf_addch(form, '=');
-		nhttp_query_escape(form, v[i].v);
+		gourl_query_escape(form, v[i].v, strlen(v[i].v));
 	}
 	free(v);
 	buf_release(&scope);
@@ -709,17 +693,20 @@ nhttp_token_fetch_setup(struct nhttp *h, struct nhttp_token *t, void *easy,
 	t->hdrs = curl_slist_append(t->hdrs, "Accept:");
 	if (t->style == STYLE_PARAMS || t->style == STYLE_PROBE_PARAMS) {
 		buf_addstr(&body, "&client_id=");
-		nhttp_query_escape(&body, t->client_id);
+		gourl_query_escape(&body, t->client_id,
+		    strlen(t->client_id));
 		if (t->secret[0] != '\0') {
 			buf_addstr(&body, "&client_secret=");
-			nhttp_query_escape(&body, t->secret);
+			gourl_query_escape(&body, t->secret,
+			    strlen(t->secret));
 		}
 	} else {
 		buf_init(&cred, BUF_NOCAP);
 		buf_init(&auth, BUF_NOCAP);
-		nhttp_query_escape(&cred, t->client_id);
+		gourl_query_escape(&cred, t->client_id,
+		    strlen(t->client_id));
 		buf_addch(&cred, ':');
-		nhttp_query_escape(&cred, t->secret);
+		gourl_query_escape(&cred, t->secret, strlen(t->secret));
 		buf_addstr(&auth, "Authorization: Basic ");
 		nhttp_base64(&auth, buf_str(&cred), buf_len(&cred));
 		t->hdrs = curl_slist_append(t->hdrs, buf_str(&auth));

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "alertd/err.h"
+#include "alertd/gourl.h"
 #include "alertd/utf8.h"
 #include "alertd/xmalloc.h"
 #include "config/decode.h"
@@ -251,157 +252,6 @@ nsend_key_hash(const char *key, char out[NSEND_KEY_HASH_LEN])
 	out[2 * NSEND_SHA256_LEN] = '\0';
 }
 
-/* ------------------------------------------------------------- values --- */
-
-void
-nsend_values_init(struct nsend_values *q)
-{
-	memset(q, 0, sizeof(*q));
-}
-
-void
-nsend_values_release(struct nsend_values *q)
-{
-	size_t	i;
-
-	for (i = 0; i < q->n; i++) {
-		free(q->k[i]);
-		free(q->v[i]);
-	}
-	free(q->k);
-	free(q->v);
-	nsend_values_init(q);
-}
-
-static void
-values_addn(struct nsend_values *q, char *k, char *v)
-{
-	q->k = xreallocarray(q->k, q->n + 1, sizeof(*q->k));
-	q->v = xreallocarray(q->v, q->n + 1, sizeof(*q->v));
-	q->k[q->n] = k;
-	q->v[q->n] = v;
-	q->n++;
-}
-
-void
-nsend_values_add(struct nsend_values *q, const char *k, const char *v)
-{
-	values_addn(q, xstrdup(k), xstrdup(v));
-}
-
-void
-nsend_values_set(struct nsend_values *q, const char *k, const char *v)
-{
-	size_t	i, j = 0;
-
-	for (i = 0; i < q->n; i++) {
-		if (strcmp(q->k[i], k) == 0) {
-			free(q->k[i]);
-			free(q->v[i]);
-			continue;
-		}
-		q->k[j] = q->k[i];
-		q->v[j++] = q->v[i];
-	}
-	q->n = j;
-	nsend_values_add(q, k, v);
-}
-
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* url.unescape: %XX, and '+' as ' ' in query components; NULL on a bad
- * escape. */
-static char *
-unescape(const char *s, size_t len, bool query)
-{
-	struct buf	b;
-	size_t		i;
-	int		hi, lo;
-	char		*r;
-
-	buf_init(&b, BUF_NOCAP);
-	for (i = 0; i < len; i++) {
-		if (s[i] == '%') {
-			hi = i + 2 < len ? hexval((unsigned char)s[i + 1]) : -1;
-			lo = hi >= 0 ? hexval((unsigned char)s[i + 2]) : -1;
-			if (lo < 0) {
-				buf_release(&b);
-				return NULL;
-			}
-			buf_addch(&b, hi << 4 | lo);
-			i += 2;
-		} else if (s[i] == '+' && query) {
-			buf_addch(&b, ' ');
-		} else {
-			buf_addch(&b, (unsigned char)s[i]);
-		}
-	}
-	r = buf_detach(&b, NULL);
-	return r != NULL ? r : xstrdup("");
-}
-
-void
-nsend_values_parse(struct nsend_values *q, const char *raw)
-{
-	const char	*p = raw, *end, *eq;
-	char		*k, *v;
-	size_t		 len;
-
-	while (*p != '\0') {
-		len = strcspn(p, "&");
-		end = p + len;
-		/* Go 1.17+: a ';' makes the pair an error, skipped */
-		if (len > 0 && memchr(p, ';', len) == NULL) {
-			eq = memchr(p, '=', len);
-			k = unescape(p, eq != NULL ? (size_t)(eq - p) : len,
-			    true);
-			v = eq != NULL ? unescape(eq + 1,
-			    (size_t)(end - eq - 1), true) : xstrdup("");
-			if (k != NULL && v != NULL) {
-				values_addn(q, k, v);
-			} else {
-				free(k);
-				free(v);
-			}
-		}
-		p = *end == '&' ? end + 1 : end;
-	}
-}
-
-void
-nsend_values_encode(const struct nsend_values *q, struct buf *out)
-{
-	size_t	*idx = xcalloc(q->n + 1, sizeof(*idx));
-	size_t	 i, j, t, w = 0;
-
-	/* insertion sort by key: stable, and there are few */
-	for (i = 0; i < q->n; i++) {
-		t = i;
-		for (j = i; j > 0 && strcmp(q->k[idx[j - 1]], q->k[t]) > 0;
-		    j--)
-			idx[j] = idx[j - 1];
-		idx[j] = t;
-	}
-	for (i = 0; i < q->n; i++) {
-		if (w++ > 0)
-			buf_addch(out, '&');
-		nhttp_query_escape(out, q->k[idx[i]]);
-		buf_addch(out, '=');
-		nhttp_query_escape(out, q->v[idx[i]]);
-	}
-	free(idx);
-}
-
 /* ---------------------------------------------------------------- url --- */
 
 void
@@ -409,7 +259,6 @@ nsend_url_parse(struct nsend_url *u, const char *raw)
 {
 	struct buf	 norm;
 	const char	*s, *p, *q, *f;
-	char		*path;
 
 	buf_init(&u->head, BUF_NOCAP);
 	buf_init(&u->path, BUF_NOCAP);
@@ -424,9 +273,7 @@ nsend_url_parse(struct nsend_url *u, const char *raw)
 	f = p + strcspn(p, "#");
 	q = p + strcspn(p, "?#");
 	buf_add(&u->head, s, (size_t)(p - s));
-	path = unescape(p, (size_t)(q - p), false);
-	buf_addstr(&u->path, path != NULL ? path : "");
-	free(path);
+	gourl_unescape(&u->path, p, (size_t)(q - p), GOURL_ENC_PATH, NULL);
 	if (*q == '?')
 		buf_add(&u->query, q + 1, (size_t)(f - q - 1));
 	buf_addstr(&u->frag, f);
@@ -442,57 +289,33 @@ nsend_url_path_add(struct nsend_url *u, const char *s)
 void
 nsend_url_query_set(struct nsend_url *u, const char *k, const char *v)
 {
-	struct nsend_values	q;
+	struct gourl_values	q;
 
-	nsend_values_init(&q);
-	nsend_values_parse(&q, buf_str(&u->query));
-	nsend_values_set(&q, k, v);
+	gourl_values_init(&q);
+	gourl_values_parse(&q, buf_str(&u->query));
+	gourl_values_set(&q, k, v);
 	nsend_url_query_replace(u, &q);
-	nsend_values_release(&q);
+	gourl_values_release(&q);
 }
 
 void
-nsend_url_query_replace(struct nsend_url *u, const struct nsend_values *q)
+nsend_url_query_replace(struct nsend_url *u, const struct gourl_values *q)
 {
 	buf_reset(&u->query);
-	nsend_values_encode(q, &u->query);
-}
-
-/* url.shouldEscape(c, encodePath) */
-static bool
-path_escapes(unsigned char c)
-{
-	if (isalnum(c))
-		return false;
-	switch (c) {
-	case '-': case '_': case '.': case '~':
-	case '$': case '&': case '+': case ',': case '/': case ':': case ';':
-	case '=': case '@':
-		return false;
-	default:
-		return true;
-	}
+	gourl_values_encode(q, &u->query);
 }
 
 char *
 nsend_url_string(const struct nsend_url *u)
 {
-	static const char	 hex[] = "0123456789ABCDEF";
-	struct buf		 b;
-	const unsigned char	*p;
-	size_t			 i;
+	struct buf	b;
 
-	p = (const unsigned char *)buf_str(&u->path);
 	buf_init(&b, BUF_NOCAP);
 	buf_addstr(&b, buf_str(&u->head));
-	if (buf_len(&u->path) > 0 && p[0] != '/' && buf_len(&u->head) > 0)
+	if (buf_len(&u->path) > 0 && buf_str(&u->path)[0] != '/' &&
+	    buf_len(&u->head) > 0)
 		buf_addch(&b, '/');
-	for (i = 0; i < buf_len(&u->path); i++) {
-		if (path_escapes(p[i]))
-			buf_addf(&b, "%%%c%c", hex[p[i] >> 4], hex[p[i] & 15]);
-		else
-			buf_addch(&b, p[i]);
-	}
+	gourl_escape(&b, buf_str(&u->path), buf_len(&u->path), GOURL_ENC_PATH);
 	if (buf_len(&u->query) > 0) {
 		buf_addch(&b, '?');
 		buf_addstr(&b, buf_str(&u->query));
