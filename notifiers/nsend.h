@@ -68,12 +68,9 @@ bool		 nsend_truncate_runes(struct buf *out, const char *s, size_t n);
  */
 const char	*nsend_trim_space(const char *s, size_t *len);
 
-/* SHA-256 (FIPS 180-4). */
-#define NSEND_SHA256_LEN	32
-void		 nsend_sha256(const void *data, size_t len,
-		    uint8_t out[NSEND_SHA256_LEN]);
-/* notify.Key.Hash: lower-case hex SHA-256 of key, NUL-terminated. */
-#define NSEND_KEY_HASH_LEN	(2 * NSEND_SHA256_LEN + 1)
+/* notify.Key.Hash: lower-case hex SHA-256 (nsigv4_sha256) of key,
+ * NUL-terminated. */
+#define NSEND_KEY_HASH_LEN	(2 * 32 + 1)
 void		 nsend_key_hash(const char *key, char out[NSEND_KEY_HASH_LEN]);
 
 /*
