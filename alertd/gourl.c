@@ -194,9 +194,8 @@ gourl_unescape(struct buf *out, const char *s, size_t n, enum gourl_enc mode,
 	return 0;
 }
 
-/* Decoded s[0..n) as an owned string, or NULL with err set. */
-static char *
-unescape_dup(const char *s, size_t n, enum gourl_enc mode,
+char *
+gourl_unescape_dup(const char *s, size_t n, enum gourl_enc mode,
     struct ad_err *err)
 {
 	struct buf	b;
@@ -257,6 +256,17 @@ gourl_values_addn(struct gourl_values *q, const char *k, const char *v,
 	values_take(q, xstrdup(k), xstrndup(v, vn));
 }
 
+const char *
+gourl_values_get(const struct gourl_values *q, const char *k)
+{
+	size_t	i;
+
+	for (i = 0; i < q->n; i++)
+		if (strcmp(q->k[i], k) == 0)
+			return q->v[i];
+	return NULL;
+}
+
 void
 gourl_values_set(struct gourl_values *q, const char *k, const char *v)
 {
@@ -288,9 +298,9 @@ gourl_values_parse(struct gourl_values *q, const char *raw)
 		/* Go 1.17+: a ';' makes the pair an error, skipped */
 		if (len > 0 && memchr(p, ';', len) == NULL) {
 			eq = memchr(p, '=', len);
-			k = unescape_dup(p, eq != NULL ? (size_t)(eq - p) :
+			k = gourl_unescape_dup(p, eq != NULL ? (size_t)(eq - p) :
 			    len, GOURL_ENC_QUERY_COMPONENT, NULL);
-			v = eq != NULL ? unescape_dup(eq + 1,
+			v = eq != NULL ? gourl_unescape_dup(eq + 1,
 			    (size_t)(end - eq - 1), GOURL_ENC_QUERY_COMPONENT,
 			    NULL) : xstrdup("");
 			if (k != NULL && v != NULL) {
@@ -452,12 +462,12 @@ parse_authority(const char *a, size_t n, struct gourl *u, struct ad_err *err)
 	if (!valid_userinfo(a, ulen))
 		return why(err, "net/url: invalid userinfo");
 	colon = memchr(a, ':', ulen);
-	u->user = unescape_dup(a, colon != NULL ? (size_t)(colon - a) : ulen,
+	u->user = gourl_unescape_dup(a, colon != NULL ? (size_t)(colon - a) : ulen,
 	    GOURL_ENC_USER_PASSWORD, err);
 	if (u->user == NULL)
 		return -1;
 	if (colon != NULL) {
-		u->password = unescape_dup(colon + 1,
+		u->password = gourl_unescape_dup(colon + 1,
 		    ulen - (size_t)(colon + 1 - a), GOURL_ENC_USER_PASSWORD,
 		    err);
 		if (u->password == NULL)
@@ -493,7 +503,7 @@ parse_rest(const char *rest, bool via_request, struct gourl *u,
 		rest += n;
 	}
 	free(u->path);
-	u->path = unescape_dup(rest, strlen(rest), GOURL_ENC_PATH, err);
+	u->path = gourl_unescape_dup(rest, strlen(rest), GOURL_ENC_PATH, err);
 	return u->path == NULL ? -1 : 0;
 }
 

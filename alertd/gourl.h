@@ -59,6 +59,10 @@ int	gourl_path_escape(struct buf *out, const char *s, size_t n);
 int	gourl_unescape(struct buf *out, const char *s, size_t n,
 	    enum gourl_enc mode, struct ad_err *err);
 
+/* unescape into a new string (owned), or NULL with err set. */
+char	*gourl_unescape_dup(const char *s, size_t n, enum gourl_enc mode,
+	    struct ad_err *err);
+
 /* url.Values: pairs in insertion order (the strings are owned). */
 struct gourl_values {
 	char	**k, **v;
@@ -71,6 +75,8 @@ void	gourl_values_add(struct gourl_values *q, const char *k,
 /* Add with the value v[0..vn). */
 void	gourl_values_addn(struct gourl_values *q, const char *k,
 	    const char *v, size_t vn);
+/* Get: the first value of k (borrowed), NULL when there is none. */
+const char *gourl_values_get(const struct gourl_values *q, const char *k);
 /* Set: replaces every value of k by v. */
 void	gourl_values_set(struct gourl_values *q, const char *k,
 	    const char *v);

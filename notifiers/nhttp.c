@@ -759,46 +759,6 @@ status_text(long code)
 	return "";
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-/* One value of an application/x-www-form-urlencoded body, decoded. */
-static char *
-form_get(const char *body, const char *key)
-{
-	size_t		 klen = strlen(key);
-	const char	*p = body, *end;
-	struct buf	 v;
-
-	while (*p != '\0') {
-		end = p + strcspn(p, "&;");
-		if ((size_t)(end - p) > klen && strncmp(p, key, klen) == 0 &&
-		    p[klen] == '=') {
-			buf_init(&v, BUF_NOCAP);
-			for (p += klen + 1; p < end; p++) {
-				if (*p == '+')
-					buf_addch(&v, ' ');
-				else if (*p == '%' && p + 2 < end &&
-				    hexval(p[1]) >= 0 && hexval(p[2]) >= 0) {
-					buf_addch(&v, hexval(p[1]) * 16 +
-					    hexval(p[2]));
-					p += 2;
-				} else
-					buf_addch(&v, *p);
-			}
-			return buf_detach(&v, NULL);
-		}
-		p = *end != '\0' ? end + 1 : end;
-	}
-	return NULL;
-}
-
 struct token_fields {
 	char	*access, *type;
 	long	 expires_in;
@@ -834,6 +794,14 @@ token_parse_json(const char *body, size_t len, struct token_fields *f,
 	return 0;
 }
 
+static char *
+form_dup(const struct gourl_values *form, const char *key)
+{
+	const char	*v = gourl_values_get(form, key);
+
+	return v != NULL ? xstrdup(v) : NULL;
+}
+
 /* token.Type(): bearer, mac and basic get their canonical case. */
 static const char *
 token_type(const char *t)
@@ -851,18 +819,23 @@ static int
 token_parse(struct nhttp_token *t, CURL *e, int64_t now, struct ad_err *err)
 {
 	struct token_fields	 f = { NULL, NULL, 0 };
-	char			*ctype = NULL, *exp;
+	struct gourl_values	 form;
+	char			*ctype = NULL;
+	const char		*exp;
 	struct buf		 hdr;
 
 	curl_easy_getinfo(e, CURLINFO_CONTENT_TYPE, &ctype);
 	if (ctype != NULL && (strncasecmp(ctype,
 	    "application/x-www-form-urlencoded", 33) == 0 ||
 	    strncasecmp(ctype, "text/plain", 10) == 0)) {
-		f.access = form_get(buf_str(&t->resp), "access_token");
-		f.type = form_get(buf_str(&t->resp), "token_type");
-		exp = form_get(buf_str(&t->resp), "expires_in");
+		/* url.ParseQuery of the body, then Get */
+		gourl_values_init(&form);
+		gourl_values_parse(&form, buf_str(&t->resp));
+		f.access = form_dup(&form, "access_token");
+		f.type = form_dup(&form, "token_type");
+		exp = gourl_values_get(&form, "expires_in");
 		f.expires_in = exp != NULL ? strtol(exp, NULL, 10) : 0;
-		free(exp);
+		gourl_values_release(&form);
 	} else if (token_parse_json(buf_str(&t->resp), buf_len(&t->resp), &f,
 	    err) == -1) {
 		return -1;

@@ -44,6 +44,8 @@ unesc_err(const char *in, enum gourl_enc m, const char *want)
 
 START_TEST(gourl_unescape_go_vectors)
 {
+	char	*s;
+
 	unesc_ok("", GOURL_ENC_QUERY_COMPONENT, "");
 	unesc_ok("abc", GOURL_ENC_QUERY_COMPONENT, "abc");
 	unesc_ok("1%41", GOURL_ENC_QUERY_COMPONENT, "1A");
@@ -72,6 +74,13 @@ START_TEST(gourl_unescape_go_vectors)
 	/* check only */
 	ck_assert_int_eq(gourl_unescape(NULL, "a%41", 4, GOURL_ENC_PATH,
 	    NULL), 0);
+	s = gourl_unescape_dup("/a%2Fb+c", 8, GOURL_ENC_PATH, NULL);
+	ck_assert_str_eq(s, "/a/b+c");
+	free(s);
+	s = gourl_unescape_dup("", 0, GOURL_ENC_PATH, NULL);
+	ck_assert_str_eq(s, "");
+	free(s);
+	ck_assert_ptr_null(gourl_unescape_dup("%g0", 3, GOURL_ENC_PATH, NULL));
 	ck_assert_int_eq(gourl_unhex('f'), 15);
 	ck_assert_int_eq(gourl_unhex('G'), -1);
 }
@@ -174,6 +183,8 @@ START_TEST(gourl_values_go_vectors)
 	buf_init(&b, BUF_NOCAP);
 	gourl_values_encode(&q, &b);
 	ck_assert_str_eq(buf_str(&b), "oe=utf8&q=dogs&q=%26&q=7");
+	ck_assert_str_eq(gourl_values_get(&q, "q"), "dogs");
+	ck_assert_ptr_null(gourl_values_get(&q, "x"));
 	gourl_values_set(&q, "q", "puppies");
 	buf_reset(&b);
 	gourl_values_encode(&q, &b);
