@@ -143,3 +143,70 @@ def test_rocketchat_request_and_success_false(alertd):
         assert 'secret-token' not in log
     finally:
         s.close()
+
+
+# -------------------------------------------------------------- incidentio
+
+def test_incidentio_request_and_429_retried(alertd):
+    """The webhook-shaped message (version "1") with the alert source
+    token as a bearer; a 429 is retried at once with backoff (upstream's
+    RetryCodes), not left for the next group_interval."""
+    s = ApiSink(script=[(429, b'{"message":"rate limited"}',
+                         'application/json')])
+    try:
+        ad = alertd(config("""  incidentio_configs:
+  - url: '%s/v2/alert_events/http/secret-part'
+    alert_source_token: secret-token
+    max_alerts: 1
+""" % s.url, group_interval='1h'))
+        # starting now: an old alert flushes its new group at once (as
+        # Alertmanager), maybe before the second is in
+        fresh = {k: v for k, v in ALERT.items() if k != 'startsAt'}
+        ad.post_alerts([fresh, dict(fresh, labels={'alertname': 'A<b>',
+                                                   'instance': 'i&2'})])
+        reqs = s.wait_for(2, timeout=8)
+        assert reqs[0]['status'] == 429 and reqs[1]['status'] == 200
+        assert reqs[1]['t'] - reqs[0]['t'] < 3.0
+        assert reqs[0]['body'] == reqs[1]['body']
+        req = reqs[1]
+        assert req['path'] == '/v2/alert_events/http/secret-part'
+        assert req['headers']['content-type'] == 'application/json'
+        assert req['headers']['authorization'] == 'Bearer secret-token'
+        msg = json.loads(req['body'])
+        assert list(msg) == ['receiver', 'status', 'alerts', 'groupLabels',
+                             'commonLabels', 'commonAnnotations',
+                             'externalURL', 'version', 'groupKey',
+                             'truncatedAlerts']
+        assert msg['version'] == '1'
+        assert msg['receiver'] == 'r'
+        assert msg['groupKey'] == '{}:{alertname="A<b>"}'
+        assert msg['truncatedAlerts'] == 1
+        assert len(msg['alerts']) == 1
+        assert msg['alerts'][0]['labels'] == ALERT['labels']
+        assert msg['groupLabels'] == {'alertname': 'A<b>'}
+        # the data is of the alerts sent (truncated first, as upstream)
+        assert msg['commonLabels'] == ALERT['labels']
+        assert b'A\\u003cb\\u003e' in req['body']
+        log = ad.log()
+        assert 'unexpected status code 429: rate limited' in log
+        assert 'secret-part' not in log and 'secret-token' not in log
+    finally:
+        s.close()
+
+
+def test_incidentio_400_not_retried(alertd):
+    s = ApiSink(script=[(400, b'{"type":"validation_error","errors":'
+                         b'["bad field"]}', 'application/json')])
+    try:
+        ad = alertd(config("""  incidentio_configs:
+  - url: '%s/iio'
+    http_config:
+      authorization: {credentials: cred-x}
+""" % s.url, group_interval='3s'))
+        ad.post_alerts([ALERT])
+        reqs = s.wait_for(2, timeout=8)
+        assert reqs[0]['headers']['authorization'] == 'Bearer cred-x'
+        assert reqs[1]['t'] - reqs[0]['t'] > 2.0
+        assert 'unexpected status code 400: bad field' in ad.log()
+    finally:
+        s.close()
