@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "alertd/buf.h"
+#include "alertd/crc32c.h"
 #include "alertd/err.h"
 #include "alertd/log.h"
 #include "alertd/xmalloc.h"
@@ -106,32 +107,10 @@ nf_now(const struct nflog *nf)
 
 /* ------------------------------------------------------------- crc32c --- */
 
-static uint32_t		crc_tab[256];
-static pthread_once_t	crc_once = PTHREAD_ONCE_INIT;
-
-static void
-crc_init(void)
-{
-	uint32_t	c, i, k;
-
-	for (i = 0; i < 256; i++) {
-		c = i;
-		for (k = 0; k < 8; k++)
-			c = c & 1 ? (c >> 1) ^ 0x82F63B78u : c >> 1;
-		crc_tab[i] = c;
-	}
-}
-
 uint32_t
 nflog_crc32c(const void *p, size_t len)
 {
-	const unsigned char	*s = p;
-	uint32_t		 c = 0xFFFFFFFFu;
-
-	pthread_once(&crc_once, crc_init);
-	while (len-- > 0)
-		c = crc_tab[(c ^ *s++) & 0xFF] ^ (c >> 8);
-	return c ^ 0xFFFFFFFFu;
+	return crc32c(0, p, len);
 }
 
 /* -------------------------------------------------------------- entry --- */

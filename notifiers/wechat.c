@@ -27,6 +27,7 @@
 
 #include "alertd/buf.h"
 #include "alertd/err.h"
+#include "alertd/gourl.h"
 #include "alertd/timeutil.h"
 #include "alertd/xmalloc.h"
 #include "notifiers/nconf.h"
@@ -230,16 +231,16 @@ wc_set_token(struct notify_req *msg, const char *token)
 static void
 wc_forget_url_token(const char *url)
 {
-	struct nsend_values	 q;
+	struct gourl_values	 q;
 	const char		*query = strchr(url, '?');
 	size_t			 i;
 
-	nsend_values_init(&q);
-	nsend_values_parse(&q, query != NULL ? query + 1 : "");
+	gourl_values_init(&q);
+	gourl_values_parse(&q, query != NULL ? query + 1 : "");
 	for (i = 0; i < q.n; i++)
 		if (strcmp(q.k[i], "access_token") == 0)
 			wc_cache_forget(q.v[i]);
-	nsend_values_release(&q);
+	gourl_values_release(&q);
 }
 
 /* weChatMessage, json.Encoder's output: both contents are written
@@ -273,7 +274,7 @@ wc_body(struct buf *b, const struct wechat_conf *c, struct nsend_tmpl *t)
  * access_token set. */
 static char *
 wc_url(const struct wechat_conf *c, const char *path,
-    const struct nsend_values *q, const char *token)
+    const struct gourl_values *q, const char *token)
 {
 	struct nsend_url	 u;
 	char			*s;
@@ -300,13 +301,13 @@ wechat_prepare(const void *conf, const struct notify_ctx *ctx,
 {
 	const struct wechat_conf	*c = conf;
 	struct nsend_tmpl		 t;
-	struct nsend_values		 q;
+	struct gourl_values		 q;
 	struct notify_req		*msg = req;
 	char				*tok_url, *tok, *secret;
 	int				 rc = -1;
 
 	nsend_tmpl_init(&t, ctx, err);
-	nsend_values_init(&q);
+	gourl_values_init(&q);
 	/* api_secret_file (0.31): read per notification, trimmed; Go's
 	 * os.ReadFile error as it is */
 	secret = nconf_nz(c->api_secret_file.path) ?
@@ -314,9 +315,9 @@ wechat_prepare(const void *conf, const struct notify_ctx *ctx,
 	    xstrdup(c->api_secret != NULL ? c->api_secret : "");
 	if (secret == NULL)
 		goto out;
-	nsend_values_add(&q, "corpsecret", nsend_text(&t, secret));
+	gourl_values_add(&q, "corpsecret", nsend_text(&t, secret));
 	free(secret);
-	nsend_values_add(&q, "corpid", nsend_text(&t, c->corp_id));
+	gourl_values_add(&q, "corpid", nsend_text(&t, c->corp_id));
 	if (t.failed) {
 		ad_err_prefix(err, "templating error");
 		goto out;
@@ -345,7 +346,7 @@ wechat_prepare(const void *conf, const struct notify_ctx *ctx,
 	notify_req_add_header(msg, "Content-Type: application/json");
 	rc = 0;
 out:
-	nsend_values_release(&q);
+	gourl_values_release(&q);
 	nsend_tmpl_release(&t);
 	return rc;
 }

@@ -14,6 +14,7 @@
 
 #include "alertd/buf.h"
 #include "alertd/err.h"
+#include "alertd/gourl.h"
 #include "alertd/xmalloc.h"
 #include "config/config.h"
 #include "notifiers/nhttp.h"
@@ -119,7 +120,7 @@ START_TEST(helpers)
 	struct buf	b;
 
 	buf_init(&b, BUF_NOCAP);
-	nhttp_query_escape(&b, "a b&c=d/é~_.-");
+	gourl_query_escape(&b, "a b&c=d/é~_.-", 14);
 	ck_assert_str_eq(buf_str(&b), "a+b%26c%3Dd%2F%C3%A9~_.-");
 	buf_reset(&b);
 	nhttp_base64(&b, "user:pass", 9);
