@@ -44,7 +44,10 @@ struct tmpl_set;
 enum notify_verdict {
 	NOTIFY_OK,		/* delivered */
 	NOTIFY_RETRY,		/* try again with backoff until the deadline */
-	NOTIFY_FAIL		/* give up now (4xx and the like) */
+	NOTIFY_FAIL,		/* give up now (4xx and the like) */
+	NOTIFY_DONE		/* delivered, and the rest of the chain is
+				 * not needed (Jira: resolved alerts and no
+				 * open issue); the notification succeeds */
 };
 
 /*
@@ -127,6 +130,9 @@ struct notify_req {
 	 * access token was found expired).  Set on the first request.
 	 */
 	bool			 reprepare;
+	/* The most of the answer kept for the verdict; 0: the default,
+	 * NOTIFY_RESP_BODY_MAX (Jira's transitions list can be longer). */
+	size_t			 resp_max;
 	/*
 	 * Set by the job's owner (notify_job_ops.prepare): fills body on
 	 * the notify thread just before the request first leaves, then is
@@ -141,7 +147,8 @@ struct notify_req {
 /* What came back; every pointer is valid during verdict only. */
 struct notify_resp {
 	long		 status;	/* HTTP status; 0 on a transport error */
-	const char	*body;		/* first NOTIFY_RESP_BODY_MAX bytes */
+	const char	*body;		/* first req->resp_max bytes (or
+					 * NOTIFY_RESP_BODY_MAX) */
 	size_t		 body_len;
 	int		 curl_code;	/* CURLcode; 0 when a status came */
 	const char	*curl_error;	/* message for a transport error */

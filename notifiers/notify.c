@@ -513,8 +513,8 @@ write_resp(char *ptr, size_t size, size_t nmemb, void *arg)
 	struct buf	*b = arg;
 	size_t		 len = size * nmemb, room;
 
-	room = NOTIFY_RESP_BODY_MAX - buf_len(b);
-	if (buf_len(b) < NOTIFY_RESP_BODY_MAX)
+	room = b->b_cap - buf_len(b);
+	if (buf_len(b) < b->b_cap)
 		(void)buf_add(b, ptr, len < room ? len : room);
 	return len;
 }
@@ -1103,6 +1103,7 @@ job_attempt(struct nt_worker *w, struct notify_job *job)
 	const char		*oauth2 = NULL;
 	struct nt_easy		*x;
 	bool			 failed;
+	size_t			 resp_cap;
 
 	/* A request with less than a few ms left could not complete; a
 	 * transfer cut by the deadline ends a hair before it. */
@@ -1143,7 +1144,13 @@ job_attempt(struct nt_worker *w, struct notify_job *job)
 	x = easy_get(w);
 	x->job = job;
 	job->easy_ = x;
-	buf_reset(&job->resp_);
+	resp_cap = req->resp_max > 0 ? req->resp_max : NOTIFY_RESP_BODY_MAX;
+	if (job->resp_.b_cap == resp_cap) {
+		buf_reset(&job->resp_);
+	} else {
+		buf_release(&job->resp_);
+		buf_init(&job->resp_, resp_cap);
+	}
 	job_free_lists(job);
 	if ((req->smtp ? setup_smtp(w, job, x) :
 	    setup_http(w, job, x, oauth2)) == -1) {
@@ -1210,6 +1217,7 @@ job_transfer_done(struct nt_worker *w, struct nt_easy *x, CURLcode rc)
 	struct buf		 url;
 	long			 status = 0;
 	char			 msg[CURL_ERROR_SIZE + 64], op[16];
+	bool			 last = false;
 
 	memset(&resp, 0, sizeof(resp));
 	if (rc == CURLE_OK)
@@ -1238,13 +1246,18 @@ job_transfer_done(struct nt_worker *w, struct nt_easy *x, CURLcode rc)
 	v = job->ops->verdict != NULL ?
 	    job->ops->verdict(job, &resp, &w->err) :
 	    notifier_default_verdict(NULL, &resp, &w->err);
+	if (v == NOTIFY_DONE) {
+		/* success; what follows in the chain is not sent */
+		v = NOTIFY_OK;
+		last = true;
+	}
 	if (v != NOTIFY_OK || job->err_ != NULL)
 		job_err_keep(job, &w->err);
 	buf_release(&url);
 	easy_put(w, x);
 	job->easy_ = NULL;
 	host_release(w, job);
-	if (req->next != NULL) {
+	if (req->next != NULL && !last) {
 		/* a chain: the next request may go to another host */
 		job->host_ = NULL;
 		job->cur_ = v == NOTIFY_OK ? req->next : NULL;

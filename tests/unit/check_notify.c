@@ -386,6 +386,86 @@ h_status(void *arg, size_t n, const struct thttpd_req *req,
 	snprintf(resp->body, sizeof(resp->body), "nope");
 }
 
+/*
+ * A chain of two requests (/first, /second): the second leaves after the
+ * first's NOTIFY_OK; NOTIFY_DONE ends the notification, successfully,
+ * without it.
+ */
+static enum notify_verdict chain_first_verdict;
+
+static enum notify_prep
+tjob_prepare_chain(struct notify_job *job, struct notify_req *req,
+    struct ad_err *err)
+{
+	struct tjob		*t = (struct tjob *)job;
+	struct notify_req	*next;
+	enum notify_prep	 prep = tjob_prepare(job, req, err);
+
+	free(req->url);
+	req->url = xasprintf("%s/first", t->url);
+	next = notify_req_chain(req);
+	next->url = xasprintf("%s/second", t->url);
+	next->timeout = t->timeout;
+	buf_addstr(&next->body, "{}\n");
+	return prep;
+}
+
+static enum notify_verdict
+tjob_verdict_chain(struct notify_job *job, const struct notify_resp *r,
+    struct ad_err *err)
+{
+	(void)job;
+	if (r->next != NULL && r->status == 200)
+		return chain_first_verdict;
+	return notifier_default_verdict(NULL, r, err);
+}
+
+static const struct notify_job_ops tjob_chain_ops = {
+	tjob_prepare_chain, tjob_verdict_chain, tjob_done
+};
+
+static void
+chain_run(enum notify_verdict first, size_t want_requests)
+{
+	struct thttpd		*s = thttpd_start(NULL, NULL);
+	struct notify		*n = fast_notify();
+	char			*url = url_of(s, "");
+	struct tjob		*t = tjob_new(url, 10 * AD_SEC);
+	struct thttpd_req	*r;
+
+	chain_first_verdict = first;
+	t->job.ops = &tjob_chain_ops;
+	ck_assert_int_eq(notify_submit(n, &t->job), 0);
+	tjob_wait(t);
+	ck_assert(t->res.ok);
+	ck_assert_int_eq(t->res.attempts, 1);
+	ck_assert_uint_eq(thttpd_count(s), want_requests);
+	r = thttpd_get(s, 0);
+	ck_assert_str_eq(r->path, "/first");
+	thttpd_req_free(r);
+	if (want_requests == 2) {
+		r = thttpd_get(s, 1);
+		ck_assert_str_eq(r->path, "/second");
+		thttpd_req_free(r);
+	}
+	notify_free(n);
+	thttpd_stop(s);
+	tjob_free(t);
+	free(url);
+}
+
+START_TEST(chain_sends_the_next_request)
+{
+	chain_run(NOTIFY_OK, 2);
+}
+END_TEST
+
+START_TEST(chain_done_skips_the_rest)
+{
+	chain_run(NOTIFY_DONE, 1);
+}
+END_TEST
+
 START_TEST(no_retry_after_4xx)
 {
 	int			 status = 400;
@@ -1043,6 +1123,8 @@ notify_suite(void)
 	tcase_set_timeout(th, 20);
 	tcase_add_test(th, retries_after_5xx);
 	tcase_add_test(th, body_built_when_it_leaves);
+	tcase_add_test(th, chain_sends_the_next_request);
+	tcase_add_test(th, chain_done_skips_the_rest);
 	tcase_add_test(th, no_retry_after_4xx);
 	tcase_add_test(th, retries_until_deadline);
 	tcase_add_test(th, request_timeout_is_retried);
