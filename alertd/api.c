@@ -27,6 +27,7 @@
 #include "alertd/alertd.h"
 #include "alertd/api_json.h"
 #include "alertd/err.h"
+#include "alertd/gourl.h"
 #include "alertd/log.h"
 #include "alertd/web.h"
 #include "alertd/web_config.h"
@@ -132,70 +133,25 @@ api_query_bool(const struct api_req *r, const char *key, bool dflt)
 	return false;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
-		return (c | 0x20) - 'a' + 10;
-	return -1;
-}
-
-/* Go's unescape: %XX (and '+' as space in queries); NULL if invalid. */
-static char *
-unescape(const char *s, size_t n, bool query)
-{
-	char	*out = xmalloc(n + 1);
-	size_t	 i, w = 0;
-
-	for (i = 0; i < n; i++) {
-		if (s[i] == '%') {
-			if (i + 2 >= n || hexval(s[i + 1]) < 0 ||
-			    hexval(s[i + 2]) < 0) {
-				free(out);
-				return NULL;
-			}
-			out[w++] = (char)(hexval(s[i + 1]) << 4 |
-			    hexval(s[i + 2]));
-			i += 2;
-		} else if (s[i] == '+' && query)
-			out[w++] = ' ';
-		else
-			out[w++] = s[i];
-	}
-	out[w] = '\0';
-	return out;
-}
-
 /* url.ParseQuery as Request.URL.Query() uses it (bad pairs dropped). */
 static void
 parse_query(struct api_req *r, const char *q)
 {
-	const char	*end, *eq;
-	char		*k, *v;
+	struct gourl_values	v;
+	size_t			i;
 
-	while (q != NULL && *q != '\0') {
-		end = strchr(q, '&');
-		if (end == NULL)
-			end = q + strlen(q);
-		eq = memchr(q, '=', (size_t)(end - q));
-		if (end > q && memchr(q, ';', (size_t)(end - q)) == NULL) {
-			k = unescape(q, (size_t)((eq ? eq : end) - q), true);
-			v = eq == NULL ? xstrdup("") :
-			    unescape(eq + 1, (size_t)(end - eq - 1), true);
-			if (k != NULL && v != NULL) {
-				r->query = xreallocarray(r->query,
-				    r->n_query + 1, sizeof(*r->query));
-				r->query[r->n_query].key = k;
-				r->query[r->n_query++].value = v;
-			} else {
-				free(k);
-				free(v);
-			}
-		}
-		q = *end ? end + 1 : end;
+	if (q == NULL)
+		return;
+	gourl_values_init(&v);
+	gourl_values_parse(&v, q);
+	r->query = xcalloc(v.n + 1, sizeof(*r->query));
+	for (i = 0; i < v.n; i++) {
+		r->query[i].key = v.k[i];	/* taken from v */
+		r->query[i].value = v.v[i];
 	}
+	r->n_query = v.n;
+	free(v.k);
+	free(v.v);
 }
 
 /* net/http's cleanPath: path.Clean, keeping a trailing slash. */
@@ -831,8 +787,8 @@ respond(struct api *api, struct MHD_Connection *conn, struct reqctx *rc,
 	rq.content_type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_CONTENT_TYPE);
 	q = strchr(rc->uri, '?');
-	path = unescape(rc->uri, q ? (size_t)(q - rc->uri) : strlen(rc->uri),
-	    false);
+	path = gourl_unescape_dup(rc->uri, q ? (size_t)(q - rc->uri) :
+	    strlen(rc->uri), GOURL_ENC_PATH, NULL);
 	if (rc->too_large) {
 		char	msg[160];
 

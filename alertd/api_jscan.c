@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "alertd/buf.h"
+#include "alertd/err.h"
 #include "alertd/utf8.h"
 #include "alertd/xmalloc.h"
 
@@ -366,6 +367,19 @@ scan_run(struct scanner *sc, const char *s, size_t n, size_t i,
 	return i;
 }
 
+/* Go's SyntaxError text for the byte c the scanner stopped at. */
+static void
+word_error(const struct scanner *sc, unsigned char c, struct buf *msg)
+{
+	buf_addstr(msg, "invalid character ");
+	quote_char(msg, c);
+	if (sc->st == SS_LIT)
+		buf_addf(msg, " in literal %s (expecting '%c')", sc->lit,
+		    sc->lit[sc->litpos]);
+	else
+		buf_addf(msg, " %s", sc->ctx);
+}
+
 int
 api_jscan_first(const char *s, size_t n, size_t *start, size_t *end,
     struct buf *msg)
@@ -377,13 +391,7 @@ api_jscan_first(const char *s, size_t n, size_t *start, size_t *end,
 	scan_init(&sc, 0);
 	i = scan_run(&sc, s, n, 0, &first);
 	if (sc.ctx != NULL) {
-		buf_addstr(msg, "invalid character ");
-		quote_char(msg, (unsigned char)s[i]);
-		if (sc.st == SS_LIT)
-			buf_addf(msg, " in literal %s (expecting '%c')",
-			    sc.lit, sc.lit[sc.litpos]);
-		else
-			buf_addf(msg, " %s", sc.ctx);
+		word_error(&sc, (unsigned char)s[i], msg);
 		rc = -1;
 	} else if (sc.st != SS_DONE) {
 		/* At EOF Go steps once more with ' '. */
@@ -404,6 +412,55 @@ api_jscan_first(const char *s, size_t n, size_t *start, size_t *end,
 	return rc;
 }
 
+/* checkValid: the value, then white space only; at EOF, eof()'s step. */
+static int
+check_valid(struct scanner *sc, const char *s, size_t n, struct buf *msg)
+{
+	size_t	i, first = n;
+
+	i = scan_run(sc, s, n, 0, &first);
+	if (sc->ctx != NULL) {
+		word_error(sc, (unsigned char)s[i], msg);
+		return -1;
+	}
+	if (sc->st != SS_DONE) {
+		scan_byte(sc, ' ', n);
+		if (sc->ctx != NULL) {
+			word_error(sc, ' ', msg);
+			return -1;
+		}
+		if (sc->st != SS_DONE) {
+			buf_addstr(msg, "unexpected end of JSON input");
+			return -1;
+		}
+		return 0;
+	}
+	for (i = sc->end; i < n; i++) {
+		if (!is_space((unsigned char)s[i])) {
+			sc->ctx = "after top-level value";
+			word_error(sc, (unsigned char)s[i], msg);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+api_jscan_check_valid(const char *s, size_t n, struct ad_err *err)
+{
+	struct scanner	sc;
+	struct buf	msg;
+	int		rc;
+
+	scan_init(&sc, 0);
+	buf_init(&msg, BUF_NOCAP);
+	rc = check_valid(&sc, s, n, &msg);
+	if (rc == -1)
+		ad_err_set(err, AD_EINVAL, "%s", buf_str(&msg));
+	buf_release(&msg);
+	scan_release(&sc);
+	return rc;
+}
 
 int
 api_jscan_skip(const char *s, size_t n, size_t i, size_t depth, size_t *end)

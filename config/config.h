@@ -111,6 +111,17 @@ struct config_global {
 	struct config_file	 rocketchat_token_file;
 	struct config_file	 rocketchat_token_id_file;
 	struct config_tls	*smtp_tls_config;
+	struct config_file	 smtp_auth_secret_file;		/* 0.31 */
+	bool			 smtp_force_implicit_tls;	/* 0.31 */
+	bool			 smtp_force_implicit_tls_set;
+	char			*slack_app_token;		/* 0.30 */
+	struct config_file	 slack_app_token_file;
+	char			*slack_app_url;	/* unset: chat.postMessage */
+	struct config_file	 wechat_api_secret_file;	/* 0.31 */
+	char			*telegram_bot_token;		/* 0.31 */
+	struct config_file	 telegram_bot_token_file;
+	char			*mattermost_webhook_url;	/* 0.32, secret */
+	struct config_file	 mattermost_webhook_url_file;
 };
 
 /*

@@ -26,6 +26,7 @@
 
 #include "alertd/buf.h"
 #include "alertd/err.h"
+#include "alertd/gourl.h"
 #include "alertd/xmalloc.h"
 #include "config/config.h"
 #include "config/ynode.h"
@@ -418,216 +419,39 @@ resolve(struct config_check *chk, const struct ynode *n, struct yres *r)
 
 /* ------------------------------------------------------------- URLs -- */
 
-static bool
-is_hex(int c)
-{
-	return isxdigit((unsigned char)c) != 0;
-}
-
-/* Go's url.unescape validation: %XX escapes, host characters. */
-static int
-url_check_escapes(const char *s, size_t len, bool host, char *msg,
-    size_t size)
-{
-	size_t	i;
-
-	for (i = 0; i < len; i++) {
-		unsigned char	c = (unsigned char)s[i];
-
-		if (c == '%') {
-			if (i + 2 >= len || !is_hex(s[i + 1]) ||
-			    !is_hex(s[i + 2])) {
-				snprintf(msg, size, "invalid URL escape \"%.*s\"",
-				    (int)(len - i < 3 ? len - i : 3), s + i);
-				return -1;
-			}
-			i += 2;
-			continue;
-		}
-		if (!host || c >= 0x80 || isalnum(c) ||
-		    strchr("-_.~!$&'()*+,;=:[]<>\"", c) != NULL)
-			continue;
-		snprintf(msg, size, "invalid character \"%c\" in host name", c);
-		return -1;
-	}
-	return 0;
-}
-
-static bool
-valid_optional_port(const char *p, size_t len)
-{
-	size_t	i;
-
-	if (len == 0)
-		return true;
-	if (p[0] != ':')
-		return false;
-	for (i = 1; i < len; i++)
-		if (!isdigit((unsigned char)p[i]))
-			return false;
-	return true;
-}
-
-/* url.parseHost on the authority part after any userinfo. */
-static int
-url_check_host(const char *h, size_t len, char *msg, size_t size)
-{
-	const char	*colon;
-	size_t		 i;
-
-	if (len > 0 && h[0] == '[') {
-		const char *end = memchr(h, ']', len);
-
-		if (end == NULL) {
-			snprintf(msg, size, "missing ']' in host");
-			return -1;
-		}
-		if (!valid_optional_port(end + 1, len - (size_t)(end + 1 - h))) {
-			snprintf(msg, size, "invalid port \"%.*s\" after host",
-			    (int)(len - (size_t)(end + 1 - h)), end + 1);
-			return -1;
-		}
-		return 0;
-	}
-	colon = NULL;
-	for (i = 0; i < len; i++)
-		if (h[i] == ':')
-			colon = h + i;
-	if (colon != NULL && !valid_optional_port(colon,
-	    len - (size_t)(colon - h))) {
-		snprintf(msg, size, "invalid port \"%.*s\" after host",
-		    (int)(len - (size_t)(colon - h)), colon);
-		return -1;
-	}
-	return url_check_escapes(h, len, true, msg, size);
-}
-
 /*
- * Go's url.Parse, as far as its verdict and the parts Alertmanager looks
- * at (scheme, host) go.  *has_host tells whether an authority with a
- * non-empty host was found.
+ * Alertmanager's config.URL / SecretURL / the proxy URL: url.Parse, then
+ * (unless any_scheme) an http or https scheme and a host.
  */
-static int
-url_parse_go(const char *raw, char *scheme, size_t ssize, bool *has_host,
-    char *msg, size_t size)
-{
-	const char	*p, *rest, *frag, *q, *auth_end, *at, *stop;
-	size_t		 i, len;
-
-	*has_host = false;
-	scheme[0] = '\0';
-	for (p = raw; *p != '\0'; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
-			snprintf(msg, size, "net/url: invalid control "
-			    "character in URL");
-			return -1;
-		}
-	frag = strchr(raw, '#');
-	len = frag != NULL ? (size_t)(frag - raw) : strlen(raw);
-	if (frag != NULL && url_check_escapes(frag + 1, strlen(frag + 1),
-	    false, msg, size) == -1)
-		return -1;
-	/* getScheme */
-	rest = raw;
-	for (i = 0; i < len; i++) {
-		char	c = raw[i];
-
-		if (isalpha((unsigned char)c))
-			continue;
-		if (isdigit((unsigned char)c) || c == '+' || c == '-' ||
-		    c == '.') {
-			if (i == 0)
-				break;
-			continue;
-		}
-		if (c == ':') {
-			if (i == 0) {
-				snprintf(msg, size, "missing protocol scheme");
-				return -1;
-			}
-			snprintf(scheme, ssize, "%.*s", (int)i, raw);
-			for (p = scheme; *p != '\0'; p++)
-				scheme[p - scheme] = (char)tolower(
-				    (unsigned char)*p);
-			rest = raw + i + 1;
-		}
-		break;
-	}
-	len -= (size_t)(rest - raw);
-	q = memchr(rest, '?', len);
-	if (q != NULL)
-		len = (size_t)(q - rest);
-	if (len == 0 || rest[0] != '/') {
-		if (scheme[0] != '\0')
-			return 0;		/* opaque: no host */
-		auth_end = memchr(rest, '/', len);
-		if (memchr(rest, ':', auth_end != NULL ?
-		    (size_t)(auth_end - rest) : len) != NULL) {
-			snprintf(msg, size, "first path segment in URL cannot "
-			    "contain colon");
-			return -1;
-		}
-		return url_check_escapes(rest, len, false, msg, size);
-	}
-	if (len >= 2 && rest[1] == '/') {
-		const char *a = rest + 2;
-		size_t alen;
-
-		auth_end = memchr(a, '/', len - 2);
-		alen = auth_end != NULL ? (size_t)(auth_end - a) : len - 2;
-		at = NULL;
-		for (i = 0; i < alen; i++)
-			if (a[i] == '@')
-				at = a + i;
-		if (at != NULL) {
-			alen -= (size_t)(at + 1 - a);
-			a = at + 1;
-		}
-		if (url_check_host(a, alen, msg, size) == -1)
-			return -1;
-		*has_host = alen > 0;
-		stop = q != NULL ? q : (frag != NULL ? frag :
-		    raw + strlen(raw));
-		rest = a + alen;
-		len = (size_t)(stop - rest);
-	}
-	return url_check_escapes(rest, len, false, msg, size);
-}
-
 int
 config_parse_url(const char *s, bool any_scheme, char *msg, size_t msgsize)
 {
-	char	scheme[64], inner[200];
-	bool	has_host;
+	struct ad_err	e;
+	struct gourl	u;
+	int		rc = -1;
 
-	if (url_parse_go(s, scheme, sizeof(scheme), &has_host, inner,
-	    sizeof(inner)) == -1) {
-		struct buf	b;
-
-		buf_init(&b, BUF_NOCAP);
-		buf_addstr(&b, "parse ");
-		buf_add_goquote(&b, s, strlen(s));
-		snprintf(msg, msgsize, "%s: %s", buf_str(&b), inner);
-		buf_release(&b);
+	if (gourl_parse(s, &u, &e) == -1) {
+		snprintf(msg, msgsize, "%s", e.msg);
 		return -1;
 	}
-	if (any_scheme)
-		return 0;
-	if (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0) {
+	if (any_scheme) {
+		rc = 0;
+	} else if (strcmp(u.scheme, "http") != 0 &&
+	    strcmp(u.scheme, "https") != 0) {
 		struct buf	b;
 
 		buf_init(&b, BUF_NOCAP);
-		buf_add_goquote(&b, scheme, strlen(scheme));
+		buf_add_goquote(&b, u.scheme, strlen(u.scheme));
 		snprintf(msg, msgsize, "unsupported scheme %s for URL",
 		    buf_str(&b));
 		buf_release(&b);
-		return -1;
-	}
-	if (!has_host) {
+	} else if (u.host[0] == '\0') {
 		snprintf(msg, msgsize, "missing host for URL");
-		return -1;
+	} else {
+		rc = 0;
 	}
-	return 0;
+	gourl_release(&u);
+	return rc;
 }
 
 int

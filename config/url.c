@@ -16,76 +16,30 @@
 #include <strings.h>
 
 #include "alertd/buf.h"
-
-enum url_part { URL_PATH, URL_FRAGMENT };
-
-/* net/url shouldEscape for encodePath / encodeFragment. */
-static bool
-should_escape(unsigned char c, enum url_part m)
-{
-	if (isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
-		return false;
-	if (c != '\0' && strchr("$&+,/:;=?@", c) != NULL)
-		return m == URL_PATH && c == '?';
-	if (m == URL_FRAGMENT && c != '\0' && strchr("!()*", c) != NULL)
-		return false;
-	return true;
-}
-
-/* net/url validEncoded. */
-static bool
-valid_encoded(const char *s, size_t len, enum url_part m)
-{
-	size_t	i;
-
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c != '\0' && strchr("!$&'()*+,;=:@[]%", c) != NULL)
-			continue;
-		if (should_escape(c, m))
-			return false;
-	}
-	return true;
-}
-
-static int
-hexval(int c)
-{
-	return isdigit(c) ? c - '0' : tolower(c) - 'a' + 10;
-}
+#include "alertd/gourl.h"
 
 /* escape(unescape(s)), plus suffix (decoded) when not NULL. */
 static void
 reescape(struct buf *out, const char *s, size_t len, const char *suffix,
-    enum url_part m)
+    enum gourl_enc m)
 {
-	size_t	i;
+	struct buf	dec;
 
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '%' && i + 2 < len &&
-		    isxdigit((unsigned char)s[i + 1]) &&
-		    isxdigit((unsigned char)s[i + 2])) {
-			c = (unsigned char)(hexval((unsigned char)s[i + 1]) *
-			    16 + hexval((unsigned char)s[i + 2]));
-			i += 2;
-		}
-		if (should_escape(c, m))
-			buf_addf(out, "%%%02X", c);
-		else
-			buf_addch(out, c);
-	}
+	buf_init(&dec, BUF_NOCAP);
+	/* s was accepted by config_parse_url: its escapes are valid */
+	if (gourl_unescape(&dec, s, len, m, NULL) == -1)
+		buf_add(&dec, s, len);
 	if (suffix != NULL)
-		buf_addstr(out, suffix);
+		buf_addstr(&dec, suffix);
+	gourl_escape(out, buf_str(&dec), buf_len(&dec), m);
+	buf_release(&dec);
 }
 
 /* EscapedPath / EscapedFragment of what url.Parse made of s[0..len). */
 static void
-escaped(struct buf *out, const char *s, size_t len, enum url_part m)
+escaped(struct buf *out, const char *s, size_t len, enum gourl_enc m)
 {
-	if (valid_encoded(s, len, m))
+	if (gourl_valid_encoded(s, len, m))
 		buf_add(out, s, len);
 	else
 		reescape(out, s, len, NULL, m);
@@ -138,7 +92,7 @@ url_tail(struct buf *out, const char *query, const char *frag)
 	buf_add(out, query, (size_t)(frag - query));
 	if (*frag == '#') {
 		buf_addch(out, '#');
-		escaped(out, frag + 1, strlen(frag + 1), URL_FRAGMENT);
+		escaped(out, frag + 1, strlen(frag + 1), GOURL_ENC_FRAGMENT);
 	}
 }
 
@@ -152,7 +106,7 @@ config_url_string(const char *raw, bool redact, struct buf *out)
 		return;
 	}
 	url_head(out, raw, auth, path, redact);
-	escaped(out, path, (size_t)(query - path), URL_PATH);
+	escaped(out, path, (size_t)(query - path), GOURL_ENC_PATH);
 	url_tail(out, query, frag);
 }
 
@@ -173,7 +127,7 @@ config_url_add_slash(const char *raw)
 	} else {
 		/* RawPath no longer matches Path: String() re-escapes. */
 		buf_add(&b, raw, (size_t)(path - raw));
-		reescape(&b, path, (size_t)(query - path), "/", URL_PATH);
+		reescape(&b, path, (size_t)(query - path), "/", GOURL_ENC_PATH);
 		buf_addstr(&b, query);
 	}
 	s = buf_detach(&b, NULL);

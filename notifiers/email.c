@@ -5,7 +5,8 @@
  * smarthost, hello, auth_* and require_tls come from the global smtp_*
  * values when unset; header names are canonicalised as Go's
  * textproto.CanonicalMIMEHeaderKey does, and duplicates refused;
- * force_implicit_tls from 0.31.
+ * force_implicit_tls and auth_secret_file (0.31), inherited from global
+ * smtp_force_implicit_tls and smtp_auth_secret(_file) as 0.31 does.
  *
  * Sending: notify/email's message byte for byte (tests/data/email/am-0.25
  * holds the real thing): the configured headers rendered and Q-encoded,
@@ -37,6 +38,7 @@
 #include "notifiers/nconf.h"
 #include "notifiers/nhttp.h"
 #include "notifiers/notify.h"
+#include "notifiers/nsend.h"
 #include "templates/tmpl.h"
 
 struct email_conf {
@@ -45,6 +47,7 @@ struct email_conf {
 	char			*auth_username, *auth_password;
 	struct config_file	 auth_password_file;
 	char			*auth_secret, *auth_identity;
+	struct config_file	 auth_secret_file;	/* 0.31 */
 	struct config_kv	*headers;
 	size_t			 n_headers;
 	char			*html, *text;
@@ -67,6 +70,8 @@ static const struct config_field email_fields[] = {
 	CF_F("auth_password_file", CF_FILE, CF_OMITEMPTY, E,
 	    auth_password_file),
 	CF_F("auth_secret", CF_SECRET, CF_OMITEMPTY, E, auth_secret),
+	NCONF_NEWER("auth_secret_file", CF_FILE, CF_OMITEMPTY, E,
+	    auth_secret_file, "0.31"),
 	CF_F("auth_identity", CF_STR, CF_OMITEMPTY, E, auth_identity),
 	CF_FN("headers", CF_MAP, CF_OMITEMPTY | CF_TEMPLATE, E, headers,
 	    n_headers),
@@ -161,13 +166,21 @@ email_check(void *conf, struct config_global *g,
 		nconf_file_default(&c->auth_password_file,
 		    &g->smtp_auth_password_file);
 	}
-	if (!nconf_nz(c->auth_secret))
+	if (!nconf_nz(c->auth_secret) && !nconf_nz(c->auth_secret_file.path)) {
 		nconf_default(&c->auth_secret, g->smtp_auth_secret);
+		nconf_file_default(&c->auth_secret_file,
+		    &g->smtp_auth_secret_file);
+	}
 	if (!nconf_nz(c->auth_identity))
 		nconf_default(&c->auth_identity, g->smtp_auth_identity);
 	if (!c->require_tls_set) {
 		c->require_tls = g->smtp_require_tls;
 		c->require_tls_set = true;
+	}
+	/* global smtp_force_implicit_tls (0.31): nil stays nil (by port) */
+	if (!c->implicit_tls_set && g->smtp_force_implicit_tls_set) {
+		c->implicit_tls = g->smtp_force_implicit_tls;
+		c->implicit_tls_set = true;
 	}
 	return 0;
 }
@@ -261,6 +274,18 @@ email_is_localhost(const char *host)
 	    strcmp(host, "127.0.0.1") == 0 || strcmp(host, "::1") == 0;
 }
 
+/* auth_secret_file (0.31): read per notification, untrimmed, with
+ * email.go's "could not read <path>: " before os.ReadFile's error. */
+static char *
+email_read_raw(const char *path, struct ad_err *err)
+{
+	char	*s = nsend_read_file(path, false, err);
+
+	if (s == NULL)
+		ad_err_prefix(err, "could not read %s", path);
+	return s;
+}
+
 /*
  * email.go's auth(): without a username, no AUTH.  Alertmanager takes
  * the first mechanism of the server's AUTH list it has credentials for:
@@ -299,7 +324,14 @@ email_auth(const struct email_conf *c, const struct email_target *t,
 		return 0;
 	}
 	free(pw);
-	if (nconf_nz(c->auth_secret)) {
+	if (nconf_nz(c->auth_secret_file.path)) {
+		/* getAuthSecret: the file as it is, not trimmed */
+		pw = email_read_raw(c->auth_secret_file.path, err);
+		if (pw == NULL)
+			return -1;
+		req->smtp_password = pw;
+		req->smtp_auth = xstrdup("CRAM-MD5");
+	} else if (nconf_nz(c->auth_secret)) {
 		req->smtp_password = xstrdup(c->auth_secret);
 		req->smtp_auth = xstrdup("CRAM-MD5");
 	} else

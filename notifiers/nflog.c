@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "alertd/buf.h"
+#include "alertd/crc32c.h"
 #include "alertd/err.h"
 #include "alertd/log.h"
 #include "alertd/xmalloc.h"
@@ -36,6 +37,7 @@
 #define NFLOG_FILE_MAX		((size_t)1 << 31)
 #define NFLOG_RECORD_MAX	(16u << 20)
 #define NFLOG_GROWTH_MAX	((off_t)64 << 20)
+#define NFLOG_WBUF_KEEP		((size_t)1 << 20)	/* kept between batches */
 #define NFLOG_RETENTION		(120 * AD_HOUR)
 #define NFLOG_MAINTENANCE	(15 * AD_MIN)
 
@@ -57,6 +59,7 @@ struct nf_put {
 	enum nf_kind		 kind;	/* NF_TOMBSTONE: an abandon */
 	bool			 apply;
 	struct nflog_entry	 e;
+	uint64_t		 hash;	/* key_hash of e */
 	nflog_put_cb		 cb;
 	void			*arg;
 };
@@ -85,6 +88,7 @@ struct nflog {
 
 	/* nflog thread */
 	int			 fd;
+	struct buf		 wbuf;		/* a batch's records, reused */
 	off_t			 size, compacted_size;
 	ad_time_t		 next_maint;
 
@@ -106,32 +110,10 @@ nf_now(const struct nflog *nf)
 
 /* ------------------------------------------------------------- crc32c --- */
 
-static uint32_t		crc_tab[256];
-static pthread_once_t	crc_once = PTHREAD_ONCE_INIT;
-
-static void
-crc_init(void)
-{
-	uint32_t	c, i, k;
-
-	for (i = 0; i < 256; i++) {
-		c = i;
-		for (k = 0; k < 8; k++)
-			c = c & 1 ? (c >> 1) ^ 0x82F63B78u : c >> 1;
-		crc_tab[i] = c;
-	}
-}
-
 uint32_t
 nflog_crc32c(const void *p, size_t len)
 {
-	const unsigned char	*s = p;
-	uint32_t		 c = 0xFFFFFFFFu;
-
-	pthread_once(&crc_once, crc_init);
-	while (len-- > 0)
-		c = crc_tab[(c ^ *s++) & 0xFF] ^ (c >> 8);
-	return c ^ 0xFFFFFFFFu;
+	return crc32c(0, p, len);
 }
 
 /* -------------------------------------------------------------- entry --- */
@@ -226,103 +208,195 @@ entry_copy(struct nflog_entry *dst, const struct nflog_entry *src)
  */
 #define PB_KIND_FIELD	15
 
-static void
-pb_varint(struct buf *b, uint64_t v)
+/*
+ * The encoder computes every nested message's size first and then writes
+ * the whole record in one pass into one block (no buffer per message).
+ * Every field number used is below 16: its tag is one byte.
+ */
+static size_t
+pb_varint_len(uint64_t v)
 {
-	unsigned char	tmp[10];
-	size_t		n = 0;
+	size_t	n = 1;
 
-	do {
-		tmp[n] = (unsigned char)(v & 0x7f);
-		v >>= 7;
-		if (v != 0)
-			tmp[n] |= 0x80;
+	for (; v >= 0x80; v >>= 7)
 		n++;
-	} while (v != 0);
-	buf_add(b, tmp, n);
+	return n;
 }
 
-static void
-pb_bytes(struct buf *b, unsigned field, const char *s, size_t len)
+static unsigned char *
+pb_put_varint(unsigned char *p, uint64_t v)
 {
-	pb_varint(b, (uint64_t)field << 3 | 2);
-	pb_varint(b, len);
-	buf_add(b, s, len);
+	for (; v >= 0x80; v >>= 7)
+		*p++ = (unsigned char)(v | 0x80);
+	*p++ = (unsigned char)v;
+	return p;
 }
 
-static void
-pb_timestamp(struct buf *b, unsigned field, ad_time_t t)
+/* A length-delimited field of len bytes, with its tag and length. */
+static size_t
+pb_field_len(size_t len)
 {
-	struct buf	m;
-	int64_t		secs = t / AD_SEC, nanos = t % AD_SEC;
+	return 1 + pb_varint_len(len) + len;
+}
+
+static unsigned char *
+pb_put_head(unsigned char *p, unsigned field, size_t len)
+{
+	*p++ = (unsigned char)(field << 3 | 2);
+	return pb_put_varint(p, len);
+}
+
+static unsigned char *
+pb_put_bytes(unsigned char *p, unsigned field, const char *s, size_t len)
+{
+	p = pb_put_head(p, field, len);
+	memcpy(p, s, len);
+	return p + len;
+}
+
+/* A google.protobuf.Timestamp: seconds and nanos, each when not 0. */
+struct pb_ts {
+	uint64_t	secs, nanos;
+	size_t		len;
+};
+
+static void
+pb_ts_init(struct pb_ts *ts, ad_time_t t)
+{
+	int64_t	secs = t / AD_SEC, nanos = t % AD_SEC;
 
 	if (nanos < 0) {
 		nanos += AD_SEC;
 		secs--;
 	}
-	buf_init(&m, BUF_NOCAP);
-	if (secs != 0) {
-		pb_varint(&m, 1 << 3 | 0);
-		pb_varint(&m, (uint64_t)secs);
-	}
-	if (nanos != 0) {
-		pb_varint(&m, 2 << 3 | 0);
-		pb_varint(&m, (uint64_t)nanos);
-	}
-	pb_bytes(b, field, buf_str(&m), buf_len(&m));
-	buf_release(&m);
+	ts->secs = (uint64_t)secs;
+	ts->nanos = (uint64_t)nanos;
+	ts->len = (secs != 0 ? 1 + pb_varint_len(ts->secs) : 0) +
+	    (nanos != 0 ? 1 + pb_varint_len(ts->nanos) : 0);
 }
 
-static void
-pb_packed(struct buf *b, unsigned field, const uint64_t *v, size_t n)
+static unsigned char *
+pb_put_ts(unsigned char *p, unsigned field, const struct pb_ts *ts)
 {
-	struct buf	m;
-	size_t		i;
+	p = pb_put_head(p, field, ts->len);
+	if (ts->secs != 0) {
+		*p++ = 1 << 3 | 0;
+		p = pb_put_varint(p, ts->secs);
+	}
+	if (ts->nanos != 0) {
+		*p++ = 2 << 3 | 0;
+		p = pb_put_varint(p, ts->nanos);
+	}
+	return p;
+}
+
+static size_t
+pb_packed_len(const uint64_t *v, size_t n)
+{
+	size_t	i, len = 0;
+
+	for (i = 0; i < n; i++)
+		len += pb_varint_len(v[i]);
+	return len;
+}
+
+static unsigned char *
+pb_put_packed(unsigned char *p, unsigned field, const uint64_t *v, size_t n,
+    size_t len)
+{
+	size_t	i;
 
 	if (n == 0)
-		return;
-	buf_init(&m, BUF_NOCAP);
+		return p;
+	p = pb_put_head(p, field, len);
 	for (i = 0; i < n; i++)
-		pb_varint(&m, v[i]);
-	pb_bytes(b, field, buf_str(&m), buf_len(&m));
-	buf_release(&m);
+		p = pb_put_varint(p, v[i]);
+	return p;
 }
 
-static void
-entry_encode(const struct nflog_entry *e, enum nf_kind kind, struct buf *out)
-{
-	struct buf	entry, recv;
+/* The sizes of an entry's nested messages (MeshEntry, Entry, Receiver). */
+struct pb_sizes {
+	size_t		gk, gn, in;	/* string lengths */
+	size_t		recv, firing, resolved, entry, total;
+	struct pb_ts	ts, exp;
+};
 
-	buf_init(&entry, BUF_NOCAP);
-	buf_init(&recv, BUF_NOCAP);
-	if (e->group_name[0] != '\0')
-		pb_bytes(&recv, 1, e->group_name, strlen(e->group_name));
-	if (e->integration[0] != '\0')
-		pb_bytes(&recv, 2, e->integration, strlen(e->integration));
+static void
+entry_sizes(const struct nflog_entry *e, enum nf_kind kind,
+    struct pb_sizes *z)
+{
+	z->gk = strlen(e->group_key);
+	z->gn = strlen(e->group_name);
+	z->in = strlen(e->integration);
+	z->recv = (z->gn != 0 ? pb_field_len(z->gn) : 0) +
+	    (z->in != 0 ? pb_field_len(z->in) : 0) +
+	    (e->idx != 0 ? 1 + pb_varint_len(e->idx) : 0);
+	pb_ts_init(&z->ts, e->ts);
+	pb_ts_init(&z->exp, e->expires_at);
+	z->firing = pb_packed_len(e->firing, e->n_firing);
+	z->resolved = pb_packed_len(e->resolved, e->n_resolved);
+	z->entry = (z->gk != 0 ? pb_field_len(z->gk) : 0) +
+	    pb_field_len(z->recv) + pb_field_len(z->ts.len) +
+	    (e->n_firing != 0 ? pb_field_len(z->firing) : 0) +
+	    (e->n_resolved != 0 ? pb_field_len(z->resolved) : 0);
+	z->total = pb_field_len(z->entry) + pb_field_len(z->exp.len) +
+	    (kind != NF_ENTRY ? 1 + pb_varint_len(kind) : 0);
+}
+
+/* Writes the MeshEntry of entry_sizes (z->total bytes) at p. */
+static void
+entry_put(const struct nflog_entry *e, enum nf_kind kind,
+    const struct pb_sizes *z, unsigned char *p)
+{
+	p = pb_put_head(p, 1, z->entry);
+	if (z->gk != 0)
+		p = pb_put_bytes(p, 1, e->group_key, z->gk);
+	p = pb_put_head(p, 2, z->recv);
+	if (z->gn != 0)
+		p = pb_put_bytes(p, 1, e->group_name, z->gn);
+	if (z->in != 0)
+		p = pb_put_bytes(p, 2, e->integration, z->in);
 	if (e->idx != 0) {
-		pb_varint(&recv, 3 << 3 | 0);
-		pb_varint(&recv, e->idx);
+		*p++ = 3 << 3 | 0;
+		p = pb_put_varint(p, e->idx);
 	}
-	if (e->group_key[0] != '\0')
-		pb_bytes(&entry, 1, e->group_key, strlen(e->group_key));
-	pb_bytes(&entry, 2, buf_str(&recv), buf_len(&recv));
-	pb_timestamp(&entry, 5, e->ts);
-	pb_packed(&entry, 6, e->firing, e->n_firing);
-	pb_packed(&entry, 7, e->resolved, e->n_resolved);
-	pb_bytes(out, 1, buf_str(&entry), buf_len(&entry));
-	pb_timestamp(out, 2, e->expires_at);
+	p = pb_put_ts(p, 5, &z->ts);
+	p = pb_put_packed(p, 6, e->firing, e->n_firing, z->firing);
+	p = pb_put_packed(p, 7, e->resolved, e->n_resolved, z->resolved);
+	p = pb_put_ts(p, 2, &z->exp);
 	if (kind != NF_ENTRY) {
-		pb_varint(out, PB_KIND_FIELD << 3 | 0);
-		pb_varint(out, kind);
+		*p++ = PB_KIND_FIELD << 3 | 0;
+		(void)pb_put_varint(p, kind);
 	}
-	buf_release(&entry);
-	buf_release(&recv);
+}
+
+/*
+ * Appends the MeshEntry, after `head` bytes left for the caller (zeroed);
+ * returns where the message starts in out.
+ */
+static size_t
+entry_encode(const struct nflog_entry *e, enum nf_kind kind, size_t head,
+    struct buf *out)
+{
+	struct pb_sizes	 z;
+	unsigned char	 stack[512], *p = stack;
+	size_t		 start = buf_len(out) + head;
+
+	entry_sizes(e, kind, &z);
+	if (head + z.total > sizeof(stack))
+		p = xmalloc(head + z.total);
+	memset(p, 0, head);
+	entry_put(e, kind, &z, p + head);
+	buf_add(out, p, head + z.total);
+	if (p != stack)
+		free(p);
+	return start;
 }
 
 int
 nflog_entry_encode(const struct nflog_entry *e, struct buf *out)
 {
-	entry_encode(e, NF_ENTRY, out);
+	(void)entry_encode(e, NF_ENTRY, 0, out);
 	return 0;
 }
 
@@ -579,12 +653,25 @@ map_find(struct nf_map *m, uint64_t h, const char *gkey, const char *name,
 	return NULL;
 }
 
+static uint64_t
+entry_hash(const struct nflog_entry *e)
+{
+	return key_hash(e->group_key, e->group_name, e->integration, e->idx);
+}
+
+/* e's key, whose key_hash is h. */
+static struct nf_item **
+map_find_h(struct nf_map *m, const struct nflog_entry *e, uint64_t h)
+{
+	return map_find(m, h, e->group_key, e->group_name, e->integration,
+	    e->idx);
+}
+
 static struct nf_item **
 map_find_entry(struct nf_map *m, const struct nflog_entry *e, uint64_t *h)
 {
-	*h = key_hash(e->group_key, e->group_name, e->integration, e->idx);
-	return map_find(m, *h, e->group_key, e->group_name, e->integration,
-	    e->idx);
+	*h = entry_hash(e);
+	return map_find_h(m, e, *h);
 }
 
 static void
@@ -605,12 +692,12 @@ map_grow(struct nf_map *m)
 	m->n_buckets = n;
 }
 
-/* Stores e (its contents are taken) under its key, replacing any. */
+/* Stores e (its contents are taken) under its key (hash h), replacing
+ * any. */
 static void
-map_set(struct nf_map *m, struct nflog_entry *e)
+map_set_h(struct nf_map *m, struct nflog_entry *e, uint64_t h)
 {
-	uint64_t	 h;
-	struct nf_item	**pp = map_find_entry(m, e, &h), *it;
+	struct nf_item	**pp = map_find_h(m, e, h), *it;
 
 	if (pp != NULL) {
 		nflog_entry_release(&(*pp)->e);
@@ -630,10 +717,15 @@ map_set(struct nf_map *m, struct nflog_entry *e)
 }
 
 static void
-map_del(struct nf_map *m, const struct nflog_entry *key)
+map_set(struct nf_map *m, struct nflog_entry *e)
 {
-	uint64_t	 h;
-	struct nf_item	**pp = map_find_entry(m, key, &h), *it;
+	map_set_h(m, e, entry_hash(e));
+}
+
+static void
+map_del_h(struct nf_map *m, const struct nflog_entry *key, uint64_t h)
+{
+	struct nf_item	**pp = map_find_h(m, key, h), *it;
 
 	if (pp == NULL)
 		return;
@@ -644,6 +736,12 @@ map_del(struct nf_map *m, const struct nflog_entry *key)
 	m->n_items--;
 }
 
+static void
+map_del(struct nf_map *m, const struct nflog_entry *key)
+{
+	map_del_h(m, key, entry_hash(key));
+}
+
 /*
  * state.merge: would e replace what the map holds (it is newer, and not
  * expired at now)?  Log() merges at the entry's own time (so an entry
@@ -652,15 +750,21 @@ map_del(struct nf_map *m, const struct nflog_entry *key)
  * everything (INT64_MIN).
  */
 static bool
-map_accepts(struct nf_map *m, const struct nflog_entry *e, ad_time_t now)
+map_accepts_h(struct nf_map *m, const struct nflog_entry *e, ad_time_t now,
+    uint64_t h)
 {
-	uint64_t	 h;
 	struct nf_item	**pp;
 
 	if (e->expires_at < now)
 		return false;
-	pp = map_find_entry(m, e, &h);
+	pp = map_find_h(m, e, h);
 	return pp == NULL || (*pp)->e.ts < e->ts;
+}
+
+static bool
+map_accepts(struct nf_map *m, const struct nflog_entry *e, ad_time_t now)
+{
+	return map_accepts_h(m, e, now, entry_hash(e));
 }
 
 /* Drops entries with !expires_at.After(now). */
@@ -726,15 +830,13 @@ get_u32(const unsigned char *p)
 static void
 record_add(struct buf *b, const struct nflog_entry *e, enum nf_kind kind)
 {
-	size_t		start = buf_len(b);
+	size_t		start = entry_encode(e, kind, 8, b);
 	unsigned char	hdr[8];
 
-	buf_add(b, "\0\0\0\0\0\0\0\0", 8);
-	entry_encode(e, kind, b);
-	put_u32(hdr, (uint32_t)(buf_len(b) - start - 8));
-	put_u32(hdr + 4, nflog_crc32c(buf_str(b) + start + 8,
-	    buf_len(b) - start - 8));
-	memcpy((char *)buf_str(b) + start, hdr, 8);
+	put_u32(hdr, (uint32_t)(buf_len(b) - start));
+	put_u32(hdr + 4, nflog_crc32c(buf_str(b) + start,
+	    buf_len(b) - start));
+	memcpy((char *)buf_str(b) + start - 8, hdr, 8);
 }
 
 static int
@@ -1022,13 +1124,13 @@ load(struct nflog *nf, struct ad_err *err)
 
 /* An abandoned intent: the disk goes back to the entry in memory. */
 static void
-record_abandon(struct nflog *nf, struct buf *b, const struct nflog_entry *key)
+record_abandon(struct nflog *nf, struct buf *b, const struct nflog_entry *key,
+    uint64_t h)
 {
-	uint64_t	 h;
 	struct nf_item	**pp;
 
 	pthread_rwlock_rdlock(&nf->lock);
-	pp = map_find_entry(&nf->live, key, &h);
+	pp = map_find_h(&nf->live, key, h);
 	if (pp != NULL)
 		record_add(b, &(*pp)->e, NF_ENTRY);
 	else
@@ -1040,29 +1142,36 @@ record_abandon(struct nflog *nf, struct buf *b, const struct nflog_entry *key)
 static int
 write_puts(struct nflog *nf, struct nf_put *puts)
 {
-	struct buf	 b;
+	struct buf	 own, *b = &own;
 	struct nf_put	*p;
 	int		 rc = 0;
 
-	buf_init(&b, BUF_NOCAP);
+	/* the nflog thread keeps its buffer: a batch of records grows it
+	 * once, not by doubling from nothing each time */
+	if (nf->threaded)
+		b = &nf->wbuf;
+	else
+		buf_init(b, BUF_NOCAP);
+	buf_reset(b);
 	for (p = puts; p != NULL; p = p->next) {
 		if (p->kind == NF_INTENT)
-			record_add(&b, &p->e, NF_INTENT);
+			record_add(b, &p->e, NF_INTENT);
 		else if (p->kind == NF_ENTRY && p->apply)
-			record_add(&b, &p->e, NF_ENTRY);
+			record_add(b, &p->e, NF_ENTRY);
 		else
-			record_abandon(nf, &b, &p->e);
+			record_abandon(nf, b, &p->e, p->hash);
 	}
-	if (write_all(nf->fd, buf_str(&b), buf_len(&b)) == -1 ||
+	if (write_all(nf->fd, buf_str(b), buf_len(b)) == -1 ||
 	    fdatasync(nf->fd) == -1) {
 		rc = -1;
 		atomic_fetch_add(&nf->write_errors, 1);
 		log_errorkv("Writing the notification log failed", "file",
 		    nf->path, "err", strerror(errno), NULL);
 	} else {
-		nf->size += (off_t)buf_len(&b);
+		nf->size += (off_t)buf_len(b);
 	}
-	buf_release(&b);
+	if (b == &own || buf_len(b) > NFLOG_WBUF_KEEP)
+		buf_release(b);
 	return rc;
 }
 
@@ -1080,19 +1189,19 @@ run_puts(struct nflog *nf, struct nf_put *puts)
 	pthread_rwlock_rdlock(&nf->lock);
 	for (p = puts; p != NULL; p = p->next)
 		p->apply = p->kind == NF_ENTRY &&
-		    map_accepts(&nf->live, &p->e, p->e.ts);
+		    map_accepts_h(&nf->live, &p->e, p->e.ts, p->hash);
 	pthread_rwlock_unlock(&nf->lock);
 	if (nf->fd != -1)
 		rc = write_puts(nf, puts);
 	pthread_rwlock_wrlock(&nf->lock);
 	for (p = puts; p != NULL; p = p->next) {
 		if (p->kind == NF_INTENT) {
-			map_set(&nf->intents, &p->e);
+			map_set_h(&nf->intents, &p->e, p->hash);
 			continue;
 		}
-		map_del(&nf->intents, &p->e);
+		map_del_h(&nf->intents, &p->e, p->hash);
 		if (p->apply)
-			map_set(&nf->live, &p->e);
+			map_set_h(&nf->live, &p->e, p->hash);
 	}
 	pthread_rwlock_unlock(&nf->lock);
 	for (p = puts; p != NULL; p = next) {
@@ -1171,6 +1280,7 @@ nflog_open(const struct nflog_opts *opts, struct ad_err *err)
 	if (nf->opts.maintenance_interval == 0)
 		nf->opts.maintenance_interval = NFLOG_MAINTENANCE;
 	nf->fd = -1;
+	buf_init(&nf->wbuf, BUF_NOCAP);
 	pthread_rwlock_init(&nf->lock, NULL);
 	pthread_mutex_init(&nf->mu, NULL);
 	pthread_cond_init(&nf->cv, NULL);
@@ -1217,6 +1327,7 @@ nflog_close(struct nflog *nf)
 	}
 	if (nf->fd != -1)
 		close(nf->fd);
+	buf_release(&nf->wbuf);
 	map_free(&nf->live);
 	map_free(&nf->intents);
 	pthread_rwlock_destroy(&nf->lock);
@@ -1289,6 +1400,7 @@ queue_put(struct nflog *nf, enum nf_kind kind, const char *group_key,
 	hashes_set(&p->e.resolved, &p->e.n_resolved, &p->e.alloc_resolved,
 	    resolved, n_resolved);
 	entry_sort(&p->e);
+	p->hash = entry_hash(&p->e);
 	p->cb = cb;
 	p->arg = arg;
 	if (!nf->threaded) {

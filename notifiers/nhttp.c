@@ -18,6 +18,7 @@
 
 #include "alertd/buf.h"
 #include "alertd/err.h"
+#include "alertd/gourl.h"
 #include "alertd/xmalloc.h"
 #include "config/config.h"
 
@@ -125,23 +126,6 @@ nhttp_free(struct nhttp *h)
 }
 
 /* ------------------------------------------------------------ helpers --- */
-
-void
-nhttp_query_escape(struct buf *out, const char *s)
-{
-	static const char	hex[] = "0123456789ABCDEF";
-	const unsigned char	*p;
-
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (isalnum(*p) || *p == '-' || *p == '_' || *p == '.' ||
-		    *p == '~')
-			buf_addch(out, *p);
-		else if (*p == ' ')
-			buf_addch(out, '+');
-		else
-			buf_addf(out, "%%%c%c", hex[*p >> 4], hex[*p & 15]);
-	}
-}
 
 void
 nhttp_base64(struct buf *out, const void *data, size_t len)
@@ -537,9 +521,9 @@ form_build(const struct config_oauth2 *c, struct buf *form, struct ad_err *err)
 	for (i = 0; i < n; i++) {
 		if (i > 0)
 			buf_addch(form, '&');
-		nhttp_query_escape(form, v[i].k);
+		gourl_query_escape(form, v[i].k, strlen(v[i].k));
 		buf_addch(form, '=');
-		nhttp_query_escape(form, v[i].v);
+		gourl_query_escape(form, v[i].v, strlen(v[i].v));
 	}
 	free(v);
 	buf_release(&scope);
@@ -709,17 +693,20 @@ nhttp_token_fetch_setup(struct nhttp *h, struct nhttp_token *t, void *easy,
 	t->hdrs = curl_slist_append(t->hdrs, "Accept:");
 	if (t->style == STYLE_PARAMS || t->style == STYLE_PROBE_PARAMS) {
 		buf_addstr(&body, "&client_id=");
-		nhttp_query_escape(&body, t->client_id);
+		gourl_query_escape(&body, t->client_id,
+		    strlen(t->client_id));
 		if (t->secret[0] != '\0') {
 			buf_addstr(&body, "&client_secret=");
-			nhttp_query_escape(&body, t->secret);
+			gourl_query_escape(&body, t->secret,
+			    strlen(t->secret));
 		}
 	} else {
 		buf_init(&cred, BUF_NOCAP);
 		buf_init(&auth, BUF_NOCAP);
-		nhttp_query_escape(&cred, t->client_id);
+		gourl_query_escape(&cred, t->client_id,
+		    strlen(t->client_id));
 		buf_addch(&cred, ':');
-		nhttp_query_escape(&cred, t->secret);
+		gourl_query_escape(&cred, t->secret, strlen(t->secret));
 		buf_addstr(&auth, "Authorization: Basic ");
 		nhttp_base64(&auth, buf_str(&cred), buf_len(&cred));
 		t->hdrs = curl_slist_append(t->hdrs, buf_str(&auth));
@@ -772,46 +759,6 @@ status_text(long code)
 	return "";
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-/* One value of an application/x-www-form-urlencoded body, decoded. */
-static char *
-form_get(const char *body, const char *key)
-{
-	size_t		 klen = strlen(key);
-	const char	*p = body, *end;
-	struct buf	 v;
-
-	while (*p != '\0') {
-		end = p + strcspn(p, "&;");
-		if ((size_t)(end - p) > klen && strncmp(p, key, klen) == 0 &&
-		    p[klen] == '=') {
-			buf_init(&v, BUF_NOCAP);
-			for (p += klen + 1; p < end; p++) {
-				if (*p == '+')
-					buf_addch(&v, ' ');
-				else if (*p == '%' && p + 2 < end &&
-				    hexval(p[1]) >= 0 && hexval(p[2]) >= 0) {
-					buf_addch(&v, hexval(p[1]) * 16 +
-					    hexval(p[2]));
-					p += 2;
-				} else
-					buf_addch(&v, *p);
-			}
-			return buf_detach(&v, NULL);
-		}
-		p = *end != '\0' ? end + 1 : end;
-	}
-	return NULL;
-}
-
 struct token_fields {
 	char	*access, *type;
 	long	 expires_in;
@@ -847,6 +794,14 @@ token_parse_json(const char *body, size_t len, struct token_fields *f,
 	return 0;
 }
 
+static char *
+form_dup(const struct gourl_values *form, const char *key)
+{
+	const char	*v = gourl_values_get(form, key);
+
+	return v != NULL ? xstrdup(v) : NULL;
+}
+
 /* token.Type(): bearer, mac and basic get their canonical case. */
 static const char *
 token_type(const char *t)
@@ -864,18 +819,23 @@ static int
 token_parse(struct nhttp_token *t, CURL *e, int64_t now, struct ad_err *err)
 {
 	struct token_fields	 f = { NULL, NULL, 0 };
-	char			*ctype = NULL, *exp;
+	struct gourl_values	 form;
+	char			*ctype = NULL;
+	const char		*exp;
 	struct buf		 hdr;
 
 	curl_easy_getinfo(e, CURLINFO_CONTENT_TYPE, &ctype);
 	if (ctype != NULL && (strncasecmp(ctype,
 	    "application/x-www-form-urlencoded", 33) == 0 ||
 	    strncasecmp(ctype, "text/plain", 10) == 0)) {
-		f.access = form_get(buf_str(&t->resp), "access_token");
-		f.type = form_get(buf_str(&t->resp), "token_type");
-		exp = form_get(buf_str(&t->resp), "expires_in");
+		/* url.ParseQuery of the body, then Get */
+		gourl_values_init(&form);
+		gourl_values_parse(&form, buf_str(&t->resp));
+		f.access = form_dup(&form, "access_token");
+		f.type = form_dup(&form, "token_type");
+		exp = gourl_values_get(&form, "expires_in");
 		f.expires_in = exp != NULL ? strtol(exp, NULL, 10) : 0;
-		free(exp);
+		gourl_values_release(&form);
 	} else if (token_parse_json(buf_str(&t->resp), buf_len(&t->resp), &f,
 	    err) == -1) {
 		return -1;

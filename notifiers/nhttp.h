@@ -113,8 +113,6 @@ int		 nhttp_token_fetch_done(struct nhttp *h, struct nhttp_token *t,
 		    struct ad_err *err);
 
 /* Helpers shared with the tests. */
-/* Go's url.QueryEscape (space as '+'). */
-void		 nhttp_query_escape(struct buf *out, const char *s);
 void		 nhttp_base64(struct buf *out, const void *data, size_t len);
 /* Reads a small secret file and trims it as strings.TrimSpace. */
 char		*nhttp_read_secret_file(const char *path, const char *what,

@@ -12,12 +12,54 @@
 
 static const char hex[] = "0123456789abcdef";
 
-/* Bytes that Go writes as they are (htmlSafeSet). */
-static int
-html_safe(unsigned char c)
+/*
+ * Bytes that Go writes as they are (htmlSafeSet): 0x20-0x7f but for
+ * `"`, `\`, `<`, `>` and `&`.  Bytes from 0x80 are UTF-8, checked apart.
+ */
+static const unsigned char safe[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	1, 1, 0, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+};
+
+/* How many leading bytes of p Go writes as they are, ASCII only. */
+static size_t
+safe_prefix(const unsigned char *p, size_t len)
 {
-	return c >= 0x20 && c < 0x80 && c != '"' && c != '\\' && c != '<' &&
-	    c != '>' && c != '&';
+	size_t	i;
+
+	for (i = 0; i < len && safe[p[i]]; i++)
+		;
+	return i;
+}
+
+/* The common case, a short string that needs no escape: one append. */
+static int
+njson_plain(struct buf *b, const char *s, size_t len)
+{
+	char	tmp[256];
+
+	if (len > sizeof(tmp) - 2 ||
+	    safe_prefix((const unsigned char *)s, len) != len)
+		return -1;
+	tmp[0] = '"';
+	memcpy(tmp + 1, s, len);
+	tmp[len + 1] = '"';
+	buf_add(b, tmp, len + 2);
+	return 0;
 }
 
 void
@@ -29,10 +71,12 @@ njson_string(struct buf *b, const char *s, size_t len)
 	int			 n;
 	char			 esc[8];
 
+	if (njson_plain(b, s, len) == 0)
+		return;
 	buf_addch(b, '"');
 	while (i < len) {
 		if (p[i] < 0x80) {
-			if (html_safe(p[i])) {
+			if (safe[p[i]]) {
 				i++;
 				continue;
 			}
@@ -104,11 +148,80 @@ njson_labels(struct buf *b, const struct labels *ls)
 	buf_addch(b, '}');
 }
 
+/* Writes v as n decimal digits, zero-padded. */
+static char *
+put_digits(char *p, unsigned long v, int n)
+{
+	int	i;
+
+	for (i = n - 1; i >= 0; i--) {
+		p[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	return p + n;
+}
+
+/* time_format_rfc3339nano without snprintf, for years 0..9999. */
+static int
+time_fast(ad_time_t t, char *out)
+{
+	int64_t		secs, days, rem, y;
+	unsigned	m, d;
+	long		ns;
+	int		digs;
+	char		*p = out;
+
+	secs = t / AD_SEC;
+	ns = (long)(t % AD_SEC);
+	if (ns < 0) {
+		ns += AD_SEC;
+		secs--;
+	}
+	days = secs / 86400;
+	rem = secs % 86400;
+	if (rem < 0) {
+		rem += 86400;
+		days--;
+	}
+	time_civil_from_days(days, &y, &m, &d);
+	if (y < 0 || y > 9999)
+		return -1;
+	*p++ = '"';
+	p = put_digits(p, (unsigned long)y, 4);
+	*p++ = '-';
+	p = put_digits(p, m, 2);
+	*p++ = '-';
+	p = put_digits(p, d, 2);
+	*p++ = 'T';
+	p = put_digits(p, (unsigned long)(rem / 3600), 2);
+	*p++ = ':';
+	p = put_digits(p, (unsigned long)(rem / 60 % 60), 2);
+	*p++ = ':';
+	p = put_digits(p, (unsigned long)(rem % 60), 2);
+	if (ns != 0) {
+		*p++ = '.';
+		for (digs = 9; ns % 10 == 0; digs--)
+			ns /= 10;
+		p = put_digits(p, (unsigned long)ns, digs);
+	}
+	*p++ = 'Z';
+	*p++ = '"';
+	return (int)(p - out);
+}
+
 void
 njson_time(struct buf *b, ad_time_t t)
 {
 	char	out[TIME_FMT_MAX];
+	int	n;
 
+	if (t != AD_TIME_ZERO) {
+		n = time_fast(t, out);
+		if (n > 0) {
+			buf_add(b, out, (size_t)n);
+			return;
+		}
+	}
 	buf_addch(b, '"');
 	buf_addstr(b, time_format_rfc3339nano(t, out));
 	buf_addch(b, '"');
@@ -119,6 +232,10 @@ njson_quotemeta(struct buf *b, const char *s)
 {
 	struct buf	q;
 
+	if (strpbrk(s, "\\.+*?()|[]{}^$") == NULL) {
+		njson_str(b, s);
+		return;
+	}
 	buf_init(&q, BUF_NOCAP);
 	for (; *s != '\0'; s++) {
 		if (strchr("\\.+*?()|[]{}^$", *s) != NULL)

@@ -38,12 +38,16 @@ struct config_http;
 struct config_check;
 struct config_tls;
 struct labels;
+struct notify_job;
 struct tmpl_set;
 
 enum notify_verdict {
 	NOTIFY_OK,		/* delivered */
 	NOTIFY_RETRY,		/* try again with backoff until the deadline */
-	NOTIFY_FAIL		/* give up now (4xx and the like) */
+	NOTIFY_FAIL,		/* give up now (4xx and the like) */
+	NOTIFY_DONE		/* delivered, and the rest of the chain is
+				 * not needed (Jira: resolved alerts and no
+				 * open issue); the notification succeeds */
 };
 
 /*
@@ -68,6 +72,9 @@ struct notify_ctx {
 	const char		*external_url;	/* --web.external-url */
 	ad_time_t		 now;		/* the flush's time */
 	unsigned		 idx;		/* index in its *_configs list */
+	/* The caller fills req->body later with notifier_type.body (just
+	 * before the request leaves): prepare may leave it empty. */
+	bool			 body_later;
 };
 
 /*
@@ -123,12 +130,25 @@ struct notify_req {
 	 * access token was found expired).  Set on the first request.
 	 */
 	bool			 reprepare;
+	/* The most of the answer kept for the verdict; 0: the default,
+	 * NOTIFY_RESP_BODY_MAX (Jira's transitions list can be longer). */
+	size_t			 resp_max;
+	/*
+	 * Set by the job's owner (notify_job_ops.prepare): fills body on
+	 * the notify thread just before the request first leaves, then is
+	 * cleared; the body is kept for retries.  A notification waiting
+	 * for a connection then holds no body, and the body is still in
+	 * the cache when it is sent.
+	 */
+	void			(*body_fn)(struct notify_job *job,
+				    struct notify_req *req);
 };
 
 /* What came back; every pointer is valid during verdict only. */
 struct notify_resp {
 	long		 status;	/* HTTP status; 0 on a transport error */
-	const char	*body;		/* first NOTIFY_RESP_BODY_MAX bytes */
+	const char	*body;		/* first req->resp_max bytes (or
+					 * NOTIFY_RESP_BODY_MAX) */
 	size_t		 body_len;
 	int		 curl_code;	/* CURLcode; 0 when a status came */
 	const char	*curl_error;	/* message for a transport error */
@@ -201,6 +221,12 @@ struct notifier_type {
 	 */
 	int		 (*prepare)(const void *conf, const struct notify_ctx *ctx,
 			    struct notify_req *req, struct ad_err *err);
+	/*
+	 * Optional: the body alone, exactly as prepare builds it; with it,
+	 * prepare leaves the body empty when ctx->body_later.  Cannot fail.
+	 */
+	void		 (*body)(const void *conf, const struct notify_ctx *ctx,
+			    struct buf *body);
 	/*
 	 * Classifies one attempt's outcome (also transport errors, where
 	 * r->status is 0); on RETRY and FAIL, err says why.  NULL:

@@ -1,9 +1,12 @@
 /*
- * notify: the notify thread.  Every outbound notification request of the
- * process goes through one thread that owns a libcurl multi handle, its
- * connection cache and every easy handle ("never share the same handle in
- * multiple threads", libcurl-thread(3)), so thousands of requests can be
- * in flight while no other thread ever blocks on the network.
+ * notify: the notify threads.  Every outbound notification request of
+ * the process goes through a few notify threads (workers); each owns a
+ * libcurl multi handle, its connection cache and its easy handles ("never
+ * share the same handle in multiple threads", libcurl-thread(3)), so
+ * thousands of requests can be in flight while no other thread ever
+ * blocks on the network.  A job runs on one worker from submit to done,
+ * chosen by its affinity: jobs with the same affinity share a worker
+ * (and so its connections and OAuth2 token cache).
  *
  * A job is one notification of one integration (Alertmanager's
  * RetryStage): the thread calls ops->prepare to build the request, sends
@@ -15,13 +18,14 @@
  *
  * Lifecycle (daemon, main thread):
  *	n = notify_new(&opts);
- *	notify_start(n, &err);		spawns the thread, ignores SIGPIPE
+ *	notify_start(n, &err);		spawns the threads, ignores SIGPIPE
  *	... notify_submit(n, job) from any thread ...
- *	notify_stop(n);			cancels what is left, joins
+ *	notify_stop(n);			cancels what is left, joins them
  *	notify_free(n);
  *
  * Thread: notify_submit and notify_metrics_get may run on any thread;
- * ops callbacks run on the notify thread and must not block.
+ * ops callbacks run on the job's notify thread and must not block; jobs
+ * on different workers run their callbacks concurrently.
  */
 #ifndef ALERTD_NOTIFIERS_NOTIFY_H
 #define ALERTD_NOTIFIERS_NOTIFY_H
@@ -37,6 +41,7 @@
 
 struct notify;
 struct notify_job;
+struct notify_job_err;
 
 /* Alertmanager's failure reasons (the `reason` label, 0.26+). */
 enum notify_reason {
@@ -62,7 +67,8 @@ struct notify_result {
 	enum notify_prep	 prep;
 	int			 attempts;	/* requests made */
 	enum notify_reason	 reason;	/* when !ok */
-	const struct ad_err	*err;		/* when !ok: the last error */
+	/* when !ok: the last error; valid during done only */
+	const struct ad_err	*err;
 };
 
 struct notify_job_ops {
@@ -95,6 +101,9 @@ struct notify_job {
 	const char	*receiver;	/* for log lines; borrowed */
 	unsigned	 idx;		/* webhook[idx] in log lines */
 	ad_time_t	 deadline;	/* wall clock; AD_TIME_ZERO: none */
+	/* Jobs with the same affinity run on the same worker; 0 (what
+	 * notify_job_init sets): a hash of receiver, integration, idx. */
+	uint64_t	 affinity;
 
 	struct notify_job *next_;
 	size_t		 heap_idx_;
@@ -102,6 +111,8 @@ struct notify_job {
 	int		 attempts_;
 	int		 state_;
 	bool		 counted_;
+	unsigned	 metrics_idx_;
+	unsigned	 lane_;
 	struct notify_backoff backoff_;
 	struct notify_req req_;
 	struct notify_req *cur_;	/* the request of req_'s chain in
@@ -113,8 +124,9 @@ struct notify_job {
 	void		*host_;		/* struct nt_host * */
 	struct buf	 resp_;
 	enum notify_reason reason_;
-	struct ad_err	 err_;
-	char		 prev_msg_[128];
+	/* The last error and the last one logged: allocated at the first
+	 * failure, so that a notification that succeeds carries none. */
+	struct notify_job_err *err_;
 };
 
 void	notify_job_init(struct notify_job *job, const struct notify_job_ops *ops,
@@ -123,28 +135,31 @@ void	notify_job_init(struct notify_job *job, const struct notify_job_ops *ops,
 
 struct notify_opts {
 	const char	*user_agent;		/* NULL: "Alertmanager/0.25.0" */
+	/* Both limits hold for the process: each worker gets its share
+	 * (and there are never more workers than max_host_connections). */
 	long		 max_host_connections;	/* 0: 256 requests per host */
 	long		 max_total_connections;	/* 0: 4096 requests at once */
+	unsigned	 threads;	/* workers; 0: one per CPU, 2 to 4 */
 	ad_dur_t	 connect_timeout;	/* 0: 30 s, as prometheus/common */
 	struct notify_backoff backoff;		/* zero: Alertmanager's */
 	uint64_t	 seed;			/* jitter; 0: from the clock */
 };
 
 struct notify	*notify_new(const struct notify_opts *opts);
-/* Spawns the thread.  Ignores SIGPIPE for the whole process. */
+/* Spawns the threads.  Ignores SIGPIPE for the whole process. */
 int		 notify_start(struct notify *n, struct ad_err *err);
 /*
  * Stops accepting jobs, cancels every queued, waiting and in-flight one
- * (done runs with NOTIFY_REASON_CANCELED on the notify thread) and joins
- * the thread.  Safe to call twice or without notify_start.
+ * (done runs with NOTIFY_REASON_CANCELED on its notify thread) and joins
+ * the threads.  Safe to call twice or without notify_start.
  */
 void		 notify_stop(struct notify *n);
 void		 notify_free(struct notify *n);		/* NULL is fine */
 
 /*
- * Queues job for the notify thread and wakes it (curl_multi_wakeup).
+ * Queues job for its worker and wakes it (an eventfd in its epoll set).
  * Any thread; never blocks on the network.  Returns -1 without taking
- * the job when the thread is not running (not started, or stopped).
+ * the job when the threads are not running (not started, or stopped).
  */
 int		 notify_submit(struct notify *n, struct notify_job *job);
 /* Same for n_jobs jobs at once, with one wakeup (all or none taken). */

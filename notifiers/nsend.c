@@ -15,11 +15,13 @@
 #include <unistd.h>
 
 #include "alertd/err.h"
+#include "alertd/gourl.h"
 #include "alertd/utf8.h"
 #include "alertd/xmalloc.h"
 #include "config/decode.h"
 #include "notifiers/nhttp.h"
 #include "notifiers/njson.h"
+#include "notifiers/nsigv4.h"
 #include "notifiers/notifier.h"
 #include "templates/tmpl.h"
 
@@ -163,243 +165,13 @@ nsend_trim_space(const char *s, size_t *len)
 
 /* ------------------------------------------------------------ sha-256 --- */
 
-static const uint32_t sha256_k[64] = {
-	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
-	0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
-	0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
-	0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-	0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147,
-	0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
-	0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
-	0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-	0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a,
-	0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
-	0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2
-};
-
-#define ROR(x, n)	(((x) >> (n)) | ((x) << (32 - (n))))
-
-static void
-sha256_block(uint32_t h[8], const uint8_t *p)
-{
-	uint32_t	w[64], v[8], t1, t2;
-	int		i;
-
-	for (i = 0; i < 16; i++)
-		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
-		    (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
-	for (i = 16; i < 64; i++)
-		w[i] = w[i - 16] + (ROR(w[i - 15], 7) ^ ROR(w[i - 15], 18) ^
-		    (w[i - 15] >> 3)) + w[i - 7] + (ROR(w[i - 2], 17) ^
-		    ROR(w[i - 2], 19) ^ (w[i - 2] >> 10));
-	memcpy(v, h, sizeof(v));
-	for (i = 0; i < 64; i++) {
-		t1 = v[7] + (ROR(v[4], 6) ^ ROR(v[4], 11) ^ ROR(v[4], 25)) +
-		    ((v[4] & v[5]) ^ (~v[4] & v[6])) + sha256_k[i] + w[i];
-		t2 = (ROR(v[0], 2) ^ ROR(v[0], 13) ^ ROR(v[0], 22)) +
-		    ((v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]));
-		memmove(v + 1, v, 7 * sizeof(*v));
-		v[4] += t1;
-		v[0] = t1 + t2;
-	}
-	for (i = 0; i < 8; i++)
-		h[i] += v[i];
-}
-
-void
-nsend_sha256(const void *data, size_t len, uint8_t out[NSEND_SHA256_LEN])
-{
-	uint32_t	 h[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372,
-	    0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
-	const uint8_t	*p = data;
-	uint8_t		 tail[128];
-	uint64_t	 bits = (uint64_t)len * 8;
-	size_t		 i, rest, tlen;
-
-	for (i = 0; i + 64 <= len; i += 64)
-		sha256_block(h, p + i);
-	rest = len - i;
-	memset(tail, 0, sizeof(tail));
-	memcpy(tail, p + i, rest);
-	tail[rest] = 0x80;
-	tlen = rest + 1 + 8 <= 64 ? 64 : 128;
-	for (i = 0; i < 8; i++)
-		tail[tlen - 1 - i] = (uint8_t)(bits >> (8 * i));
-	sha256_block(h, tail);
-	if (tlen == 128)
-		sha256_block(h, tail + 64);
-	for (i = 0; i < 8; i++) {
-		out[4 * i] = (uint8_t)(h[i] >> 24);
-		out[4 * i + 1] = (uint8_t)(h[i] >> 16);
-		out[4 * i + 2] = (uint8_t)(h[i] >> 8);
-		out[4 * i + 3] = (uint8_t)h[i];
-	}
-}
-
 void
 nsend_key_hash(const char *key, char out[NSEND_KEY_HASH_LEN])
 {
-	static const char	hex[] = "0123456789abcdef";
-	uint8_t			d[NSEND_SHA256_LEN];
-	size_t			i;
+	unsigned char	d[NSIGV4_SHA256_LEN];
 
-	nsend_sha256(key, strlen(key), d);
-	for (i = 0; i < NSEND_SHA256_LEN; i++) {
-		out[2 * i] = hex[d[i] >> 4];
-		out[2 * i + 1] = hex[d[i] & 15];
-	}
-	out[2 * NSEND_SHA256_LEN] = '\0';
-}
-
-/* ------------------------------------------------------------- values --- */
-
-void
-nsend_values_init(struct nsend_values *q)
-{
-	memset(q, 0, sizeof(*q));
-}
-
-void
-nsend_values_release(struct nsend_values *q)
-{
-	size_t	i;
-
-	for (i = 0; i < q->n; i++) {
-		free(q->k[i]);
-		free(q->v[i]);
-	}
-	free(q->k);
-	free(q->v);
-	nsend_values_init(q);
-}
-
-static void
-values_addn(struct nsend_values *q, char *k, char *v)
-{
-	q->k = xreallocarray(q->k, q->n + 1, sizeof(*q->k));
-	q->v = xreallocarray(q->v, q->n + 1, sizeof(*q->v));
-	q->k[q->n] = k;
-	q->v[q->n] = v;
-	q->n++;
-}
-
-void
-nsend_values_add(struct nsend_values *q, const char *k, const char *v)
-{
-	values_addn(q, xstrdup(k), xstrdup(v));
-}
-
-void
-nsend_values_set(struct nsend_values *q, const char *k, const char *v)
-{
-	size_t	i, j = 0;
-
-	for (i = 0; i < q->n; i++) {
-		if (strcmp(q->k[i], k) == 0) {
-			free(q->k[i]);
-			free(q->v[i]);
-			continue;
-		}
-		q->k[j] = q->k[i];
-		q->v[j++] = q->v[i];
-	}
-	q->n = j;
-	nsend_values_add(q, k, v);
-}
-
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* url.unescape: %XX, and '+' as ' ' in query components; NULL on a bad
- * escape. */
-static char *
-unescape(const char *s, size_t len, bool query)
-{
-	struct buf	b;
-	size_t		i;
-	int		hi, lo;
-	char		*r;
-
-	buf_init(&b, BUF_NOCAP);
-	for (i = 0; i < len; i++) {
-		if (s[i] == '%') {
-			hi = i + 2 < len ? hexval((unsigned char)s[i + 1]) : -1;
-			lo = hi >= 0 ? hexval((unsigned char)s[i + 2]) : -1;
-			if (lo < 0) {
-				buf_release(&b);
-				return NULL;
-			}
-			buf_addch(&b, hi << 4 | lo);
-			i += 2;
-		} else if (s[i] == '+' && query) {
-			buf_addch(&b, ' ');
-		} else {
-			buf_addch(&b, (unsigned char)s[i]);
-		}
-	}
-	r = buf_detach(&b, NULL);
-	return r != NULL ? r : xstrdup("");
-}
-
-void
-nsend_values_parse(struct nsend_values *q, const char *raw)
-{
-	const char	*p = raw, *end, *eq;
-	char		*k, *v;
-	size_t		 len;
-
-	while (*p != '\0') {
-		len = strcspn(p, "&");
-		end = p + len;
-		/* Go 1.17+: a ';' makes the pair an error, skipped */
-		if (len > 0 && memchr(p, ';', len) == NULL) {
-			eq = memchr(p, '=', len);
-			k = unescape(p, eq != NULL ? (size_t)(eq - p) : len,
-			    true);
-			v = eq != NULL ? unescape(eq + 1,
-			    (size_t)(end - eq - 1), true) : xstrdup("");
-			if (k != NULL && v != NULL) {
-				values_addn(q, k, v);
-			} else {
-				free(k);
-				free(v);
-			}
-		}
-		p = *end == '&' ? end + 1 : end;
-	}
-}
-
-void
-nsend_values_encode(const struct nsend_values *q, struct buf *out)
-{
-	size_t	*idx = xcalloc(q->n + 1, sizeof(*idx));
-	size_t	 i, j, t, w = 0;
-
-	/* insertion sort by key: stable, and there are few */
-	for (i = 0; i < q->n; i++) {
-		t = i;
-		for (j = i; j > 0 && strcmp(q->k[idx[j - 1]], q->k[t]) > 0;
-		    j--)
-			idx[j] = idx[j - 1];
-		idx[j] = t;
-	}
-	for (i = 0; i < q->n; i++) {
-		if (w++ > 0)
-			buf_addch(out, '&');
-		nhttp_query_escape(out, q->k[idx[i]]);
-		buf_addch(out, '=');
-		nhttp_query_escape(out, q->v[idx[i]]);
-	}
-	free(idx);
+	nsigv4_sha256(key, strlen(key), d);
+	nsigv4_hex(d, sizeof(d), out);
 }
 
 /* ---------------------------------------------------------------- url --- */
@@ -409,7 +181,6 @@ nsend_url_parse(struct nsend_url *u, const char *raw)
 {
 	struct buf	 norm;
 	const char	*s, *p, *q, *f;
-	char		*path;
 
 	buf_init(&u->head, BUF_NOCAP);
 	buf_init(&u->path, BUF_NOCAP);
@@ -424,9 +195,7 @@ nsend_url_parse(struct nsend_url *u, const char *raw)
 	f = p + strcspn(p, "#");
 	q = p + strcspn(p, "?#");
 	buf_add(&u->head, s, (size_t)(p - s));
-	path = unescape(p, (size_t)(q - p), false);
-	buf_addstr(&u->path, path != NULL ? path : "");
-	free(path);
+	gourl_unescape(&u->path, p, (size_t)(q - p), GOURL_ENC_PATH, NULL);
 	if (*q == '?')
 		buf_add(&u->query, q + 1, (size_t)(f - q - 1));
 	buf_addstr(&u->frag, f);
@@ -442,57 +211,33 @@ nsend_url_path_add(struct nsend_url *u, const char *s)
 void
 nsend_url_query_set(struct nsend_url *u, const char *k, const char *v)
 {
-	struct nsend_values	q;
+	struct gourl_values	q;
 
-	nsend_values_init(&q);
-	nsend_values_parse(&q, buf_str(&u->query));
-	nsend_values_set(&q, k, v);
+	gourl_values_init(&q);
+	gourl_values_parse(&q, buf_str(&u->query));
+	gourl_values_set(&q, k, v);
 	nsend_url_query_replace(u, &q);
-	nsend_values_release(&q);
+	gourl_values_release(&q);
 }
 
 void
-nsend_url_query_replace(struct nsend_url *u, const struct nsend_values *q)
+nsend_url_query_replace(struct nsend_url *u, const struct gourl_values *q)
 {
 	buf_reset(&u->query);
-	nsend_values_encode(q, &u->query);
-}
-
-/* url.shouldEscape(c, encodePath) */
-static bool
-path_escapes(unsigned char c)
-{
-	if (isalnum(c))
-		return false;
-	switch (c) {
-	case '-': case '_': case '.': case '~':
-	case '$': case '&': case '+': case ',': case '/': case ':': case ';':
-	case '=': case '@':
-		return false;
-	default:
-		return true;
-	}
+	gourl_values_encode(q, &u->query);
 }
 
 char *
 nsend_url_string(const struct nsend_url *u)
 {
-	static const char	 hex[] = "0123456789ABCDEF";
-	struct buf		 b;
-	const unsigned char	*p;
-	size_t			 i;
+	struct buf	b;
 
-	p = (const unsigned char *)buf_str(&u->path);
 	buf_init(&b, BUF_NOCAP);
 	buf_addstr(&b, buf_str(&u->head));
-	if (buf_len(&u->path) > 0 && p[0] != '/' && buf_len(&u->head) > 0)
+	if (buf_len(&u->path) > 0 && buf_str(&u->path)[0] != '/' &&
+	    buf_len(&u->head) > 0)
 		buf_addch(&b, '/');
-	for (i = 0; i < buf_len(&u->path); i++) {
-		if (path_escapes(p[i]))
-			buf_addf(&b, "%%%c%c", hex[p[i] >> 4], hex[p[i] & 15]);
-		else
-			buf_addch(&b, p[i]);
-	}
+	gourl_escape(&b, buf_str(&u->path), buf_len(&u->path), GOURL_ENC_PATH);
 	if (buf_len(&u->query) > 0) {
 		buf_addch(&b, '?');
 		buf_addstr(&b, buf_str(&u->query));

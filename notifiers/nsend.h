@@ -8,7 +8,7 @@
  *  - notify.Key.Hash: the hex SHA-256 of the group key (dedup keys,
  *    aliases, entity ids);
  *  - net/url: Copy, `Path +=`, Query/Set/Encode and String() on a URL
- *    (struct nsend_url), url.Values.Encode (struct nsend_values);
+ *    (struct nsend_url; the rest of net/url is alertd/gourl.h);
  *  - encoding/json of a map[string]string (keys sorted bytewise);
  *  - alecthomas/units MetricBytes.String() ("512KB").
  * Thread: any (no shared state).
@@ -23,6 +23,7 @@
 #include "alertd/buf.h"
 
 struct ad_err;
+struct gourl_values;
 struct notify_ctx;
 struct tmpl_data;
 struct tmpl_set;
@@ -67,31 +68,10 @@ bool		 nsend_truncate_runes(struct buf *out, const char *s, size_t n);
  */
 const char	*nsend_trim_space(const char *s, size_t *len);
 
-/* SHA-256 (FIPS 180-4). */
-#define NSEND_SHA256_LEN	32
-void		 nsend_sha256(const void *data, size_t len,
-		    uint8_t out[NSEND_SHA256_LEN]);
-/* notify.Key.Hash: lower-case hex SHA-256 of key, NUL-terminated. */
-#define NSEND_KEY_HASH_LEN	(2 * NSEND_SHA256_LEN + 1)
+/* notify.Key.Hash: lower-case hex SHA-256 (nsigv4_sha256) of key,
+ * NUL-terminated. */
+#define NSEND_KEY_HASH_LEN	(2 * 32 + 1)
 void		 nsend_key_hash(const char *key, char out[NSEND_KEY_HASH_LEN]);
-
-/* url.Values: pairs kept in insertion order; Encode sorts by key. */
-struct nsend_values {
-	char	**k, **v;
-	size_t	  n;
-};
-void		 nsend_values_init(struct nsend_values *q);
-void		 nsend_values_release(struct nsend_values *q);
-void		 nsend_values_add(struct nsend_values *q, const char *k,
-		    const char *v);
-/* Set: replaces every value of k by v. */
-void		 nsend_values_set(struct nsend_values *q, const char *k,
-		    const char *v);
-/* url.ParseQuery, keeping what parses (as URL.Query() does). */
-void		 nsend_values_parse(struct nsend_values *q, const char *raw);
-/* Encode: "k=v&..." sorted by key (stable), QueryEscape'd. */
-void		 nsend_values_encode(const struct nsend_values *q,
-		    struct buf *out);
 
 /*
  * A URL taken from the configuration, to be changed as Alertmanager's
@@ -113,7 +93,7 @@ void		 nsend_url_query_set(struct nsend_url *u, const char *k,
 		    const char *v);
 /* u.RawQuery = q.Encode() */
 void		 nsend_url_query_replace(struct nsend_url *u,
-		    const struct nsend_values *q);
+		    const struct gourl_values *q);
 char		*nsend_url_string(const struct nsend_url *u);	/* owned */
 void		 nsend_url_release(struct nsend_url *u);
 

@@ -1,10 +1,11 @@
 /*
- * AWS Signature Version 4 and SHA-256 (see nsigv4.h).  SHA-256 after
- * FIPS 180-4 section 6.2; the signature after aws-sdk-go v1's
- * signer/v4 for a signed (non-presigned, non-S3) request.
+ * AWS Signature Version 4 and the SHA-256 the notifiers use (see
+ * nsigv4.h).  The signature after aws-sdk-go v1's signer/v4 for a signed
+ * (non-presigned, non-S3) request.
  */
 #include "notifiers/nsigv4.h"
 
+#include <gnutls/crypto.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -15,142 +16,26 @@
 
 /* ------------------------------------------------------------ SHA-256 */
 
-struct sha256 {
-	uint32_t	h[8];
-	uint64_t	len;		/* bytes */
-	unsigned char	block[64];
-	size_t		used;
-};
-
-static const uint32_t K[64] = {
-	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
-	0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
-	0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
-	0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-	0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147,
-	0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
-	0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
-	0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-	0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a,
-	0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
-	0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2
-};
-
-#define ROR(x, n)	(((x) >> (n)) | ((x) << (32 - (n))))
-
-static void
-sha256_block(struct sha256 *s, const unsigned char *p)
-{
-	uint32_t	w[64], v[8], t1, t2;
-	int		i;
-
-	for (i = 0; i < 16; i++)
-		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
-		    (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
-	for (i = 16; i < 64; i++)
-		w[i] = (ROR(w[i - 2], 17) ^ ROR(w[i - 2], 19) ^
-		    (w[i - 2] >> 10)) + w[i - 7] + (ROR(w[i - 15], 7) ^
-		    ROR(w[i - 15], 18) ^ (w[i - 15] >> 3)) + w[i - 16];
-	memcpy(v, s->h, sizeof(v));
-	for (i = 0; i < 64; i++) {
-		t1 = v[7] + (ROR(v[4], 6) ^ ROR(v[4], 11) ^ ROR(v[4], 25)) +
-		    ((v[4] & v[5]) ^ (~v[4] & v[6])) + K[i] + w[i];
-		t2 = (ROR(v[0], 2) ^ ROR(v[0], 13) ^ ROR(v[0], 22)) +
-		    ((v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]));
-		memmove(v + 1, v, 7 * sizeof(v[0]));
-		v[4] += t1;
-		v[0] = t1 + t2;
-	}
-	for (i = 0; i < 8; i++)
-		s->h[i] += v[i];
-}
-
-static void
-sha256_init(struct sha256 *s)
-{
-	static const uint32_t	h0[8] = { 0x6a09e667, 0xbb67ae85,
-	    0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab,
-	    0x5be0cd19 };
-
-	memcpy(s->h, h0, sizeof(h0));
-	s->len = 0;
-	s->used = 0;
-}
-
-static void
-sha256_add(struct sha256 *s, const void *data, size_t len)
-{
-	const unsigned char	*p = data;
-	size_t			 n;
-
-	s->len += len;
-	while (len > 0) {
-		n = 64 - s->used < len ? 64 - s->used : len;
-		memcpy(s->block + s->used, p, n);
-		s->used += n;
-		p += n;
-		len -= n;
-		if (s->used == 64) {
-			sha256_block(s, s->block);
-			s->used = 0;
-		}
-	}
-}
-
-static void
-sha256_end(struct sha256 *s, unsigned char out[NSIGV4_SHA256_LEN])
-{
-	uint64_t	bits = s->len * 8;
-	unsigned char	pad[72] = { 0x80 };
-	size_t		n = (s->used < 56 ? 56 : 120) - s->used;
-	int		i;
-
-	for (i = 0; i < 8; i++)
-		pad[n + (size_t)i] = (unsigned char)(bits >> (56 - 8 * i));
-	sha256_add(s, pad, n + 8);
-	for (i = 0; i < 8; i++) {
-		out[4 * i] = (unsigned char)(s->h[i] >> 24);
-		out[4 * i + 1] = (unsigned char)(s->h[i] >> 16);
-		out[4 * i + 2] = (unsigned char)(s->h[i] >> 8);
-		out[4 * i + 3] = (unsigned char)s->h[i];
-	}
-}
-
+/*
+ * GnuTLS (linked already for --web.config.file) computes the digests:
+ * SHA-256 is always available in it, FIPS mode included, so a failure
+ * is a broken installation.
+ */
 void
 nsigv4_sha256(const void *data, size_t len,
     unsigned char out[NSIGV4_SHA256_LEN])
 {
-	struct sha256	s;
-
-	sha256_init(&s);
-	sha256_add(&s, data, len);
-	sha256_end(&s, out);
+	if (gnutls_hash_fast(GNUTLS_DIG_SHA256, data, len, out) != 0)
+		abort();
 }
 
 void
 nsigv4_hmac_sha256(const void *key, size_t key_len, const void *msg,
     size_t msg_len, unsigned char out[NSIGV4_SHA256_LEN])
 {
-	unsigned char	k[64] = { 0 }, pad[64], inner[NSIGV4_SHA256_LEN];
-	struct sha256	s;
-	int		i;
-
-	if (key_len > 64)
-		nsigv4_sha256(key, key_len, k);
-	else
-		memcpy(k, key, key_len);
-	for (i = 0; i < 64; i++)
-		pad[i] = k[i] ^ 0x36;
-	sha256_init(&s);
-	sha256_add(&s, pad, 64);
-	sha256_add(&s, msg, msg_len);
-	sha256_end(&s, inner);
-	for (i = 0; i < 64; i++)
-		pad[i] = k[i] ^ 0x5c;
-	sha256_init(&s);
-	sha256_add(&s, pad, 64);
-	sha256_add(&s, inner, sizeof(inner));
-	sha256_end(&s, out);
+	if (gnutls_hmac_fast(GNUTLS_MAC_SHA256, key, key_len, msg, msg_len,
+	    out) != 0)
+		abort();
 }
 
 void

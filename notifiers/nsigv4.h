@@ -8,8 +8,9 @@
  * and the Authorization value
  *	AWS4-HMAC-SHA256 Credential=<key>/<scope>, SignedHeaders=<names>,
  *	Signature=<hex>.
- * Also the SHA-256 and HMAC-SHA256 it is built on (FIPS 180-4, RFC
- * 2104), which the SNS notifier uses for FIFO deduplication ids.
+ * Also the SHA-256 and HMAC-SHA256 it is built on (GnuTLS's), the one
+ * SHA-256 of the notifiers: SNS FIFO deduplication ids, and notify.Key's
+ * Hash (nsend_key_hash) for dedup keys, aliases and entity ids.
  * Thread: any.
  */
 #ifndef ALERTD_NOTIFIERS_NSIGV4_H

@@ -26,6 +26,7 @@
 #include "alertd/alert.h"
 #include "alertd/buf.h"
 #include "alertd/err.h"
+#include "alertd/gourl.h"
 #include "alertd/log.h"
 #include "alertd/xmalloc.h"
 #include "notifiers/nconf.h"

@@ -274,20 +274,51 @@ integ_recorded(void *arg, int rc)
 	integ_finished(in, rc == 0);
 }
 
+/* The context of in's notification: the alerts it sends are set. */
+static void
+integ_ctx(const struct pl_integ *in, struct notify_ctx *ctx)
+{
+	const struct pl_flush		*fl = in->fl;
+	const struct notify_flush	*f = fl->f;
+
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->alerts = f->alerts;
+	ctx->n_alerts = f->n_alerts;
+	if (!in->ci->send_resolved) {
+		ctx->alerts = in->sent;
+		ctx->n_alerts = in->n_sent;
+	}
+	ctx->cfg = f->cfg;
+	ctx->tmpl = f->cfg->tmpl;
+	ctx->receiver = fl->recv->name;
+	ctx->group_key = f->group_key;
+	ctx->group_labels = f->group_labels;
+	ctx->external_url = fl->p->external_url;
+	ctx->now = f->now;
+	ctx->idx = in->ci->idx;
+}
+
+/* notify_req.body_fn: the body just before the request leaves. */
+static void
+integ_body(struct notify_job *job, struct notify_req *req)
+{
+	struct pl_integ		*in = (struct pl_integ *)job;
+	struct notify_ctx	 ctx;
+
+	integ_ctx(in, &ctx);
+	in->ci->type->body(in->ci->conf, &ctx, &req->body);
+}
+
 static enum notify_prep
 integ_prepare(struct notify_job *job, struct notify_req *req,
     struct ad_err *err)
 {
 	struct pl_integ		*in = (struct pl_integ *)job;
 	struct pl_flush		*fl = in->fl;
-	struct pipeline		*p = fl->p;
 	struct notify_flush	*f = fl->f;
 	struct notify_ctx	 ctx;
 	size_t			 i;
 
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.alerts = f->alerts;
-	ctx.n_alerts = f->n_alerts;
 	if (!in->ci->send_resolved) {
 		/* RetryStage: resolved alerts are not sent; none firing:
 		 * nothing to send, yet a notification (logged) */
@@ -301,24 +332,19 @@ integ_prepare(struct notify_job *job, struct notify_req *req,
 		for (i = 0; i < f->n_alerts; i++)
 			if (!alert_resolved_at(f->alerts[i], f->now))
 				in->sent[in->n_sent++] = f->alerts[i];
-		ctx.alerts = in->sent;
-		ctx.n_alerts = in->n_sent;
 	}
-	ctx.cfg = f->cfg;
-	ctx.tmpl = f->cfg->tmpl;
-	ctx.receiver = fl->recv->name;
-	ctx.group_key = f->group_key;
-	ctx.group_labels = f->group_labels;
-	ctx.external_url = p->external_url;
-	ctx.now = f->now;
-	ctx.idx = in->ci->idx;
+	integ_ctx(in, &ctx);
 	if (in->ci->type->prepare == NULL) {
 		ad_err_set(err, AD_EINTERNAL, "integration %s is not supported",
 		    in->ci->type->name);
 		return NOTIFY_PREP_FAIL;
 	}
+	/* the body waits for a connection, as it is built quickly */
+	ctx.body_later = in->ci->type->body != NULL;
 	if (in->ci->type->prepare(in->ci->conf, &ctx, req, err) == -1)
 		return NOTIFY_PREP_FAIL;
+	if (ctx.body_later)
+		req->body_fn = integ_body;
 	return NOTIFY_PREP_SEND;
 }
 
@@ -562,6 +588,25 @@ dedup(struct pipeline *p, const struct notify_flush *f,
 	return n;
 }
 
+/*
+ * Flushes spread over the notify threads by group key.  An integration
+ * with OAuth2 keeps to one thread, so that it fetches one token (as
+ * Alertmanager's notifier has one token source).
+ */
+static uint64_t
+integ_affinity(const struct config_integration *ci, const char *group_key)
+{
+	const struct notifier_conf	*base = ci->conf;
+	uint64_t			 h = 0xcbf29ce484222325ULL;
+	const char			*s;
+
+	if (base->http != NULL && base->http->oauth2 != NULL)
+		return 0;
+	for (s = group_key; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return h | 1;
+}
+
 static struct pl_flush *
 flush_new(struct pipeline *p, struct notify_flush *f,
     const struct config_receiver *recv, size_t n_integ)
@@ -644,6 +689,7 @@ pipeline_submit(struct pipeline *p, struct notify_flush *f)
 		in->ci = &recv->integrations[i];
 		notify_job_init(&in->job, &integ_ops, in->ci->type->name,
 		    recv->name, in->ci->idx, f->deadline);
+		in->job.affinity = integ_affinity(in->ci, f->group_key);
 	}
 	free(send);
 	/* write-ahead: each notification leaves once its intent is on disk

@@ -15,7 +15,7 @@
  *	  per integration with something new, a write-ahead intent in the
  *	  log (on disk before the request leaves: a crash while the
  *	  receiver has the notification cannot make alertd repeat it),
- *	  then a job for the notify thread: send_resolved filtering,
+ *	  then a job for a notify thread: send_resolved filtering,
  *	  notifier prepare, send, retry until f->deadline; on success the
  *	  log entry (SetNotifiesStage), durable before it counts; on
  *	  failure the intent is abandoned
@@ -28,9 +28,12 @@
  * error), so the dispatcher needs no error text.
  *
  * Threads.  done runs exactly once per submitted flush, never inside
- * pipeline_submit (except when the notify thread is already stopped), on
- * the notify thread or on the nflog thread; it must be quick and must not
- * block (post to the dispatcher's queue).  The dispatcher must not submit
+ * pipeline_submit (except when the notify threads are already stopped),
+ * on a notify thread or on the nflog thread, so the done of different
+ * flushes may run at the same time; it must be quick and must not block
+ * (post to the dispatcher's queue).  Flushes spread over the notify
+ * threads by group key (one thread per integration with OAuth2, for one
+ * token).  The dispatcher must not submit
  * a flush for a group while the previous one of that group is in flight
  * (Alertmanager's aggrGroup runs one flush at a time): dedup relies on it.
  * pipeline_submit may run on several threads at once (an old and a new

@@ -21,6 +21,7 @@
 
 #include "alertd/buf.h"
 #include "alertd/err.h"
+#include "alertd/gourl.h"
 #include "alertd/log.h"
 #include "alertd/xmalloc.h"
 #include "notifiers/nconf.h"
@@ -155,18 +156,18 @@ po_message(const struct pushover_conf *c, struct nsend_tmpl *t,
 }
 
 static void
-po_seconds(struct nsend_values *q, const char *k, ad_dur_t d)
+po_seconds(struct gourl_values *q, const char *k, ad_dur_t d)
 {
 	char	v[32];
 
 	snprintf(v, sizeof(v), "%lld", (long long)(d / AD_SEC));
-	nsend_values_add(q, k, v);
+	gourl_values_add(q, k, v);
 }
 
 /* url.Values, added in Alertmanager's order (Encode sorts them). */
 static int
 po_values(const struct pushover_conf *c, struct nsend_tmpl *t,
-    const char *key, struct nsend_values *q, struct ad_err *err)
+    const char *key, struct gourl_values *q, struct ad_err *err)
 {
 	const char	*token, *user;
 
@@ -177,26 +178,26 @@ po_values(const struct pushover_conf *c, struct nsend_tmpl *t,
 	    "user_key_file", err);
 	if (user == NULL)
 		return -1;
-	nsend_values_add(q, "token", nsend_text(t, token));
-	nsend_values_add(q, "user", nsend_text(t, user));
-	nsend_values_add(q, "title", po_truncate(t, nsend_text(t, c->title),
+	gourl_values_add(q, "token", nsend_text(t, token));
+	gourl_values_add(q, "user", nsend_text(t, user));
+	gourl_values_add(q, "title", po_truncate(t, nsend_text(t, c->title),
 	    PO_MAX_TITLE_RUNES, "Truncated title", key));
 	if (c->html)
-		nsend_values_add(q, "html", "1");
+		gourl_values_add(q, "html", "1");
 	if (c->monospace)
-		nsend_values_add(q, "monospace", "1");
-	nsend_values_add(q, "message", po_message(c, t, key));
-	nsend_values_add(q, "url", po_truncate(t, nsend_text(t, c->url),
+		gourl_values_add(q, "monospace", "1");
+	gourl_values_add(q, "message", po_message(c, t, key));
+	gourl_values_add(q, "url", po_truncate(t, nsend_text(t, c->url),
 	    PO_MAX_URL_RUNES, "Truncated URL", key));
-	nsend_values_add(q, "url_title", nsend_text(t, c->url_title));
-	nsend_values_add(q, "priority", nsend_text(t, c->priority));
+	gourl_values_add(q, "url_title", nsend_text(t, c->url_title));
+	gourl_values_add(q, "priority", nsend_text(t, c->priority));
 	po_seconds(q, "retry", c->retry);
 	po_seconds(q, "expire", c->expire);
 	/* device (0.26) is sent by newer releases even when empty; alertd
 	 * sends it when configured, so 0.25 configs send what 0.25 does */
 	if (c->device != NULL)
-		nsend_values_add(q, "device", nsend_text(t, c->device));
-	nsend_values_add(q, "sound", nsend_text(t, c->sound));
+		gourl_values_add(q, "device", nsend_text(t, c->device));
+	gourl_values_add(q, "sound", nsend_text(t, c->sound));
 	if (c->ttl / AD_SEC > 0)
 		po_seconds(q, "ttl", c->ttl);
 	return t->failed ? -1 : 0;
@@ -208,17 +209,17 @@ pushover_prepare(const void *conf, const struct notify_ctx *ctx,
 {
 	const struct pushover_conf	*c = conf;
 	struct nsend_tmpl		 t;
-	struct nsend_values		 q;
+	struct gourl_values		 q;
 	struct buf			 url;
 	int				 rc = -1;
 
 	nsend_tmpl_init(&t, ctx, err);
-	nsend_values_init(&q);
+	gourl_values_init(&q);
 	if (po_values(c, &t, ctx->group_key, &q, err) == -1)
 		goto out;
 	buf_init(&url, BUF_NOCAP);
 	buf_addstr(&url, PO_API_URL "?");
-	nsend_values_encode(&q, &url);
+	gourl_values_encode(&q, &url);
 	req->url = buf_detach(&url, NULL);
 	/* token and user key in the query (#1825) */
 	req->url_is_secret = true;
@@ -226,7 +227,7 @@ pushover_prepare(const void *conf, const struct notify_ctx *ctx,
 	notify_req_add_header(req, "Content-Type: text/plain");
 	rc = 0;
 out:
-	nsend_values_release(&q);
+	gourl_values_release(&q);
 	nsend_tmpl_release(&t);
 	return rc;
 }

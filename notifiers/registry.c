@@ -10,14 +10,17 @@
 extern const struct notifier_type notifier_webhook, notifier_email,
     notifier_pagerduty, notifier_opsgenie, notifier_wechat, notifier_slack,
     notifier_victorops, notifier_pushover, notifier_sns, notifier_telegram,
-    notifier_discord, notifier_webex, notifier_msteams;
+    notifier_discord, notifier_webex, notifier_msteams, notifier_msteamsv2,
+    notifier_jira, notifier_rocketchat, notifier_mattermost,
+    notifier_incidentio;
 
 const struct notifier_type *const notifier_types[] = {
 	&notifier_webhook, &notifier_email, &notifier_pagerduty,
 	&notifier_opsgenie, &notifier_wechat, &notifier_slack,
 	&notifier_victorops, &notifier_pushover, &notifier_sns,
 	&notifier_telegram, &notifier_discord, &notifier_webex,
-	&notifier_msteams,
+	&notifier_msteams, &notifier_msteamsv2, &notifier_jira,
+	&notifier_rocketchat, &notifier_mattermost, &notifier_incidentio,
 	NULL
 };
 

@@ -3,7 +3,8 @@
  *
  * Configuration: Alertmanager 0.25's SlackConfig with fields and actions
  * (their own required fields), api_url or api_url_file from global
- * slack_api_url(_file); app_token(_file)/app_url (0.30), message_text
+ * slack_api_url(_file); app_token(_file)/app_url (0.30, and global
+ * slack_app_token(_file)/slack_app_url), message_text
  * (0.31), timeout (0.30) and update_message (0.32, parsed only) are
  * CF_NEWER.
  *
@@ -238,42 +239,48 @@ slack_app_mode(const struct slack_conf *c)
 	return nconf_nz(c->app_token) || nconf_nz(c->app_token_file.path);
 }
 
+/* The receiver's own app token settings (SlackConfig.UnmarshalYAML). */
 static int
-slack_check_app(struct slack_conf *c, const struct config_global *g,
-    struct config_check *chk)
+slack_check_own(struct slack_conf *c, struct config_check *chk)
 {
-	const struct config_http	*h = c->base.http != NULL ?
-	    c->base.http : g->http;
-
+	if (c->api_url != NULL && nconf_nz(c->api_url_file.path))
+		return config_check_errf(chk, "api_url", "at most one of "
+		    "api_url & api_url_file must be configured");
 	if (nconf_nz(c->app_token) && nconf_nz(c->app_token_file.path))
 		return config_check_errf(chk, "app_token", "at most one of "
 		    "app_token & app_token_file must be configured");
-	if (!slack_app_mode(c))
-		return 0;
-	if (c->api_url != NULL || nconf_nz(c->api_url_file.path))
+	if (slack_app_mode(c) &&
+	    (c->api_url != NULL || nconf_nz(c->api_url_file.path)))
 		return config_check_errf(chk, NULL, "at most one of "
 		    "api_url/api_url_file & app_token/app_token_file must be "
 		    "configured");
-	if (h != NULL && h->authorization != NULL)
-		return config_check_errf(chk, NULL, "http authorization can't "
-		    "be set when using Slack App tokens");
-	nconf_default(&c->app_url, SLACK_APP_URL);
 	return 0;
 }
 
+/*
+ * Config.UnmarshalYAML's Slack part: the global app token (0.30) when the
+ * receiver has neither a token, an Authorization of its own nor an
+ * api_url; else the global webhook URL.  app_url (global slack_app_url,
+ * else chat.postMessage) is filled in app mode only: 0.25's dump of a
+ * webhook receiver has no app_url.
+ */
 static int
 slack_check(void *conf, struct config_global *g,
     struct config_check *chk)
 {
-	struct slack_conf	*c = conf;
+	struct slack_conf		*c = conf;
+	const struct config_http	*h;
 
-	if (c->api_url != NULL && nconf_nz(c->api_url_file.path))
-		return config_check_errf(chk, "api_url", "at most one of "
-		    "api_url & api_url_file must be configured");
-	if (slack_check_app(c, g, chk) == -1)
+	if (slack_check_own(c, chk) == -1)
 		return -1;
-	if (c->api_url == NULL && !nconf_nz(c->api_url_file.path) &&
-	    c->app_token == NULL && !nconf_nz(c->app_token_file.path)) {
+	if (!slack_app_mode(c) && c->api_url == NULL &&
+	    (c->base.http == NULL || c->base.http->authorization == NULL)) {
+		nconf_default(&c->app_token, g->slack_app_token);
+		nconf_file_default(&c->app_token_file,
+		    &g->slack_app_token_file);
+	}
+	if (!slack_app_mode(c) && c->api_url == NULL &&
+	    !nconf_nz(c->api_url_file.path)) {
 		if (g->slack_api_url == NULL &&
 		    !nconf_nz(g->slack_api_url_file.path))
 			return config_check_errf(chk, NULL, "no global Slack "
@@ -281,6 +288,14 @@ slack_check(void *conf, struct config_global *g,
 		nconf_default(&c->api_url, g->slack_api_url);
 		nconf_file_default(&c->api_url_file, &g->slack_api_url_file);
 	}
+	if (!slack_app_mode(c))
+		return 0;
+	h = c->base.http != NULL ? c->base.http : g->http;
+	if (h != NULL && h->authorization != NULL)
+		return config_check_errf(chk, NULL, "http authorization can't "
+		    "be set when using Slack App tokens");
+	nconf_default(&c->app_url, g->slack_app_url);
+	nconf_default(&c->app_url, SLACK_APP_URL);
 	return 0;
 }
 

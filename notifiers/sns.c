@@ -23,6 +23,7 @@
 
 #include "alertd/buf.h"
 #include "alertd/err.h"
+#include "alertd/gourl.h"
 #include "alertd/utf8.h"
 #include "alertd/xmalloc.h"
 #include "notifiers/nconf.h"
@@ -158,30 +159,20 @@ sns_kv_cmp(const void *a, const void *b)
 	    ((const struct sns_kv *)b)->k);
 }
 
-/* url.Values.Encode: keys sorted, QueryEscape'd; plus_as %20 for the
- * signer's canonical query. */
+/* url.Values.Encode: keys sorted (unique here), QueryEscape'd. */
 static void
-sns_form_encode(struct sns_form *f, struct buf *b, bool plus_as_20)
+sns_form_encode(struct sns_form *f, struct buf *b)
 {
-	struct buf	e;
-	size_t		i, j;
+	size_t	i;
 
 	qsort(f->v, f->n, sizeof(*f->v), sns_kv_cmp);
-	buf_init(&e, BUF_NOCAP);
 	for (i = 0; i < f->n; i++) {
-		buf_reset(&e);
-		nhttp_query_escape(&e, f->v[i].k);
-		buf_addch(&e, '=');
-		nhttp_query_escape(&e, f->v[i].v);
 		if (i > 0)
 			buf_addch(b, '&');
-		for (j = 0; j < buf_len(&e); j++)
-			if (plus_as_20 && buf_str(&e)[j] == '+')
-				buf_addstr(b, "%20");
-			else
-				buf_addch(b, buf_str(&e)[j]);
+		gourl_query_escape(b, f->v[i].k, strlen(f->v[i].k));
+		buf_addch(b, '=');
+		gourl_query_escape(b, f->v[i].v, strlen(f->v[i].v));
 	}
-	buf_release(&e);
 }
 
 /* ------------------------------------------------------- credentials */
@@ -337,65 +328,26 @@ struct sns_endpoint {
 	struct buf	 query;	/* canonical */
 };
 
-static int
-sns_hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* url.QueryUnescape of s[0..len) */
-static char *
-sns_unescape(const char *s, size_t len)
-{
-	struct buf	b;
-	size_t		i;
-
-	buf_init(&b, BUF_NOCAP);
-	for (i = 0; i < len; i++) {
-		if (s[i] == '+') {
-			buf_addch(&b, ' ');
-		} else if (s[i] == '%' && i + 2 < len &&
-		    sns_hexval(s[i + 1]) >= 0 && sns_hexval(s[i + 2]) >= 0) {
-			buf_addch(&b, sns_hexval(s[i + 1]) << 4 |
-			    sns_hexval(s[i + 2]));
-			i += 2;
-		} else {
-			buf_addch(&b, s[i]);
-		}
-	}
-	return buf_detach(&b, NULL);
-}
-
-/* The endpoint's query as the signer re-encodes it (sorted, %20). */
+/* The endpoint's query as the signer re-encodes it: url.Values parsed
+ * from it, encoded sorted, a space as %20. */
 static void
 sns_query(const char *q, struct buf *out)
 {
-	struct sns_form	 f = { 0 };
-	const char	*amp, *eq;
-	char		*k, *v;
+	struct gourl_values	 v;
+	struct buf		 e;
+	const char		*p;
 
-	for (; *q != '\0'; q = *amp == '\0' ? amp : amp + 1) {
-		amp = q + strcspn(q, "&");
-		if (amp == q)
-			continue;
-		eq = memchr(q, '=', (size_t)(amp - q));
-		if (eq == NULL)
-			eq = amp;
-		k = sns_unescape(q, (size_t)(eq - q));
-		v = eq < amp ? sns_unescape(eq + 1, (size_t)(amp - eq - 1)) :
-		    xstrdup("");
-		sns_form_add(&f, k, v, strlen(v));
-		free(k);
-		free(v);
-	}
-	sns_form_encode(&f, out, true);
-	sns_form_release(&f);
+	gourl_values_init(&v);
+	gourl_values_parse(&v, q);
+	buf_init(&e, BUF_NOCAP);
+	gourl_values_encode(&v, &e);
+	for (p = buf_str(&e); *p != '\0'; p++)
+		if (*p == '+')
+			buf_addstr(out, "%20");
+		else
+			buf_addch(out, *p);
+	buf_release(&e);
+	gourl_values_release(&v);
 }
 
 /* endpoints.AddScheme's test: ^([^:]+):// */
@@ -703,7 +655,7 @@ sns_prepare(const void *conf, const struct notify_ctx *ctx,
 	if (sns_publish(c, ctx, &m, &form, err) == -1)
 		goto out_creds;
 	sns_endpoint(buf_str(&m.f[SNS_API_URL]), cr.region, &ep);
-	sns_form_encode(&form, &req->body, false);
+	sns_form_encode(&form, &req->body);
 	req->url = buf_detach(&ep.url, NULL);
 	req->http = c->base.http;
 	/* signed at the flush's time: valid 15 minutes, the retries too */

@@ -1,7 +1,8 @@
 /*
  * telegram: the Telegram integration (telegram_configs).
  *
- * Configuration: Alertmanager 0.25's TelegramConfig: bot_token and a
+ * Configuration: Alertmanager 0.25's TelegramConfig (bot_token, else
+ * global telegram_bot_token(_file) of 0.31): bot_token and a
  * non-zero chat_id required, parse_mode HTML by default; bot_token_file
  * and message_thread_id came later.
  *
@@ -71,12 +72,18 @@ telegram_check(void *conf, struct config_global *g,
 	struct telegram_conf	*c = conf;
 	const char		*pm = c->parse_mode;
 
-	if (!nconf_nz(c->bot_token) && !nconf_nz(c->bot_token_file.path))
-		return config_check_errf(chk, NULL, "missing bot_token on "
-		    "telegram_config");
 	if (nconf_nz(c->bot_token) && nconf_nz(c->bot_token_file.path))
 		return config_check_errf(chk, "bot_token", "at most one of "
 		    "bot_token & bot_token_file must be configured");
+	/* global telegram_bot_token(_file) (0.31) */
+	if (!nconf_nz(c->bot_token) && !nconf_nz(c->bot_token_file.path)) {
+		nconf_default(&c->bot_token, g->telegram_bot_token);
+		nconf_file_default(&c->bot_token_file,
+		    &g->telegram_bot_token_file);
+	}
+	if (!nconf_nz(c->bot_token) && !nconf_nz(c->bot_token_file.path))
+		return config_check_errf(chk, NULL, "missing bot_token on "
+		    "telegram_config");
 	if (c->chat_id == 0)
 		return config_check_errf(chk, NULL, "missing chat_id on "
 		    "telegram_config");

@@ -2,7 +2,9 @@
  * wechat: the WeChat integration (wechat_configs).
  *
  * Configuration: Alertmanager 0.25's WechatConfig: api_url, api_secret
- * and corp_id from global, message_type text (default) or markdown.
+ * and corp_id from global, message_type text (default) or markdown;
+ * api_secret_file and global wechat_api_secret_file (0.31), read and
+ * trimmed per notification.
  *
  * Sending: notify/wechat, byte for byte (tests/data/integrations/
  * wechat): without a token younger than two hours, a GET of
@@ -25,6 +27,7 @@
 
 #include "alertd/buf.h"
 #include "alertd/err.h"
+#include "alertd/gourl.h"
 #include "alertd/timeutil.h"
 #include "alertd/xmalloc.h"
 #include "notifiers/nconf.h"
@@ -37,6 +40,7 @@ struct wechat_conf {
 	char			*api_secret, *corp_id, *message, *api_url;
 	char			*to_user, *to_party, *to_tag, *agent_id;
 	char			*message_type;
+	struct config_file	 api_secret_file;	/* 0.31 */
 };
 
 #define W	struct wechat_conf
@@ -46,6 +50,8 @@ static const struct config_field wechat_fields[] = {
 	NCONF_SEND_RESOLVED(W, 0),
 	NCONF_HTTP(W),
 	CF_F("api_secret", CF_SECRET, CF_OMITEMPTY, W, api_secret),
+	NCONF_NEWER("api_secret_file", CF_FILE, CF_OMITEMPTY, W,
+	    api_secret_file, "0.31"),
 	CF_F("corp_id", CF_STR, CF_OMITEMPTY, W, corp_id),
 	CF_FD("message", CF_STR, T, W, message,
 	    "{{ template \"wechat.default.message\" . }}"),
@@ -92,12 +98,19 @@ wechat_check(void *conf, struct config_global *g,
 		nconf_url_slash(&g->wechat_api_url);
 		c->api_url = xstrdup(g->wechat_api_url);
 	}
-	if (!nconf_nz(c->api_secret)) {
-		if (!nconf_nz(g->wechat_api_secret))
+	if (nconf_nz(c->api_secret) && nconf_nz(c->api_secret_file.path))
+		return config_check_errf(chk, "api_secret", "at most one of "
+		    "api_secret & api_secret_file must be configured");
+	if (!nconf_nz(c->api_secret) && !nconf_nz(c->api_secret_file.path)) {
+		/* 0.25's wording; 0.31 says "no global Wechat Api Secret
+		 * set either inline or in a file" */
+		if (!nconf_nz(g->wechat_api_secret) &&
+		    !nconf_nz(g->wechat_api_secret_file.path))
 			return config_check_errf(chk, NULL, "no global Wechat "
 			    "ApiSecret set");
-		free(c->api_secret);
-		c->api_secret = xstrdup(g->wechat_api_secret);
+		nconf_default(&c->api_secret, g->wechat_api_secret);
+		nconf_file_default(&c->api_secret_file,
+		    &g->wechat_api_secret_file);
 	}
 	if (!nconf_nz(c->corp_id)) {
 		if (!nconf_nz(g->wechat_api_corp_id))
@@ -218,16 +231,16 @@ wc_set_token(struct notify_req *msg, const char *token)
 static void
 wc_forget_url_token(const char *url)
 {
-	struct nsend_values	 q;
+	struct gourl_values	 q;
 	const char		*query = strchr(url, '?');
 	size_t			 i;
 
-	nsend_values_init(&q);
-	nsend_values_parse(&q, query != NULL ? query + 1 : "");
+	gourl_values_init(&q);
+	gourl_values_parse(&q, query != NULL ? query + 1 : "");
 	for (i = 0; i < q.n; i++)
 		if (strcmp(q.k[i], "access_token") == 0)
 			wc_cache_forget(q.v[i]);
-	nsend_values_release(&q);
+	gourl_values_release(&q);
 }
 
 /* weChatMessage, json.Encoder's output: both contents are written
@@ -261,7 +274,7 @@ wc_body(struct buf *b, const struct wechat_conf *c, struct nsend_tmpl *t)
  * access_token set. */
 static char *
 wc_url(const struct wechat_conf *c, const char *path,
-    const struct nsend_values *q, const char *token)
+    const struct gourl_values *q, const char *token)
 {
 	struct nsend_url	 u;
 	char			*s;
@@ -288,15 +301,23 @@ wechat_prepare(const void *conf, const struct notify_ctx *ctx,
 {
 	const struct wechat_conf	*c = conf;
 	struct nsend_tmpl		 t;
-	struct nsend_values		 q;
+	struct gourl_values		 q;
 	struct notify_req		*msg = req;
-	char				*tok_url, *tok;
+	char				*tok_url, *tok, *secret;
 	int				 rc = -1;
 
 	nsend_tmpl_init(&t, ctx, err);
-	nsend_values_init(&q);
-	nsend_values_add(&q, "corpsecret", nsend_text(&t, c->api_secret));
-	nsend_values_add(&q, "corpid", nsend_text(&t, c->corp_id));
+	gourl_values_init(&q);
+	/* api_secret_file (0.31): read per notification, trimmed; Go's
+	 * os.ReadFile error as it is */
+	secret = nconf_nz(c->api_secret_file.path) ?
+	    nsend_read_file(c->api_secret_file.path, true, err) :
+	    xstrdup(c->api_secret != NULL ? c->api_secret : "");
+	if (secret == NULL)
+		goto out;
+	gourl_values_add(&q, "corpsecret", nsend_text(&t, secret));
+	free(secret);
+	gourl_values_add(&q, "corpid", nsend_text(&t, c->corp_id));
 	if (t.failed) {
 		ad_err_prefix(err, "templating error");
 		goto out;
@@ -325,7 +346,7 @@ wechat_prepare(const void *conf, const struct notify_ctx *ctx,
 	notify_req_add_header(msg, "Content-Type: application/json");
 	rc = 0;
 out:
-	nsend_values_release(&q);
+	gourl_values_release(&q);
 	nsend_tmpl_release(&t);
 	return rc;
 }

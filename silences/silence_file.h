@@ -65,6 +65,5 @@ size_t	silence_file_parse(const uint8_t *p, size_t len,
 /* Appends one framed record (val NULL = delete). */
 int	silence_file_frame(struct buf *out, const char *key, const void *val,
 	    size_t len);
-uint32_t crc32c(uint32_t crc, const void *p, size_t len);
 
 #endif

@@ -15,6 +15,8 @@
 #include <string.h>
 
 #include "alertd/buf.h"
+#include "alertd/err.h"
+#include "alertd/gourl.h"
 #include "alertd/utf8.h"
 
 #define ARGS	struct xstate *x, const struct tval *recv, struct tval *argv, \
@@ -136,7 +138,7 @@ static int
 f_urlquery(ARGS)
 {
 	UNUSED;
-	return f_escaper(x, argv, argc, out, turl_query_escape);
+	return f_escaper(x, argv, argc, out, gourl_query_escape);
 }
 
 static int
@@ -872,48 +874,20 @@ f_string_slice(ARGS)
 	return 0;
 }
 
-static int
-unhex(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* url.QueryUnescape. */
 static int
 f_url_unescape(ARGS)
 {
-	const char	*s = argv[0].u.s.p;
-	size_t		 n = argv[0].u.s.n, i;
-	struct buf	 b, q;
+	struct ad_err	e;
+	struct buf	b;
 
 	UNUSED;
-	for (i = 0; i < n; i++) {
-		if (s[i] != '%')
-			continue;
-		if (i + 2 >= n || unhex((unsigned char)s[i + 1]) < 0 ||
-		    unhex((unsigned char)s[i + 2]) < 0) {
-			buf_init(&q, 64);
-			buf_add_goquote(&q, s + i, n - i > 3 ? 3 : n - i);
-			xfail(x, "invalid URL escape %s", buf_str(&q));
-			buf_release(&q);
-			return -1;
-		}
-		i += 2;
-	}
 	xbuf_init(x, &b);
-	for (i = 0; i < n; i++) {
-		if (s[i] == '%') {
-			buf_addch(&b, unhex((unsigned char)s[i + 1]) << 4 |
-			    unhex((unsigned char)s[i + 2]));
-			i += 2;
-		} else
-			buf_addch(&b, s[i] == '+' ? ' ' : s[i]);
+	if (gourl_unescape(&b, argv[0].u.s.p, argv[0].u.s.n,
+	    GOURL_ENC_QUERY_COMPONENT, &e) == -1) {
+		buf_release(&b);
+		xfail(x, "%s", e.msg);
+		return -1;
 	}
 	return str_out(x, &b, out);
 }

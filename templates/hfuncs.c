@@ -87,31 +87,6 @@ tjs_escape_string(struct buf *b, const char *s, size_t n)
 	return rc | buf_add(b, s + last, n - last);
 }
 
-int
-turl_query_escape(struct buf *b, const char *s, size_t n)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	size_t	i;
-	int	rc = 0;
-
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-		    c == '.' || c == '~')
-			rc |= buf_addch(b, c);
-		else if (c == ' ')
-			rc |= buf_addch(b, '+');
-		else {
-			rc |= buf_addch(b, '%');
-			rc |= buf_addch(b, hex[c >> 4]);
-			rc |= buf_addch(b, hex[c & 15]);
-		}
-	}
-	return rc;
-}
-
 /* ------------------------------------------------------ HTML entities --- */
 
 static const struct {

@@ -537,7 +537,6 @@ int	thtml_run_escaper(struct xstate *x, int which, struct tval *argv,
 /* text/template's HTMLEscapeString / JSEscapeString / url.QueryEscape. */
 int	thtml_escape_string(struct buf *b, const char *s, size_t n);
 int	tjs_escape_string(struct buf *b, const char *s, size_t n);
-int	turl_query_escape(struct buf *b, const char *s, size_t n);
 /* encoding/json.Marshal of a value (toJson, jsvalescaper). */
 int	tjson_marshal(struct buf *b, const struct tval *v, bool html_safe,
 	    struct buf *err);

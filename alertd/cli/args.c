@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #include "alertd/buf.h"
-#include "alertd/cli/gourl.h"
+#include "alertd/gourl.h"
 #include "alertd/err.h"
 #include "alertd/timeutil.h"
 #include "alertd/utf8.h"

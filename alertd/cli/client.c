@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "alertd/buf.h"
-#include "alertd/cli/gourl.h"
+#include "alertd/gourl.h"
 #include "alertd/cli/httpconf.h"
 #include "alertd/err.h"
 #include "alertd/xmalloc.h"

@@ -20,10 +20,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alertd/api_jscan.h"
 #include "alertd/buf.h"
 #include "alertd/cli/args.h"
 #include "alertd/goglob.h"
-#include "alertd/cli/goscan.h"
 #include "alertd/err.h"
 #include "alertd/utf8.h"
 #include "templates/tmpl.h"
@@ -161,7 +161,7 @@ normalize_one(const char *p, size_t n, struct buf *out)
 /*
  * Go decodes an invalid UTF-8 byte in a JSON string, and an unpaired
  * surrogate escape, as U+FFFD; jansson refuses both.  b holds valid JSON
- * (goscan_check_valid), so bytes outside strings need no care.
+ * (api_jscan_check_valid), so bytes outside strings need no care.
  */
 static void
 normalize_strings(struct buf *b)
@@ -195,7 +195,7 @@ load_data(const char *path, struct ad_err *err)
 
 	buf_init(&b, RENDER_FILE_MAX);
 	if (read_file(path, &b, err) == -1 ||
-	    goscan_check_valid(buf_str(&b), buf_len(&b), err) == -1)
+	    api_jscan_check_valid(buf_str(&b), buf_len(&b), err) == -1)
 		goto out;
 	normalize_strings(&b);
 	d = tmpl_data_from_json(buf_str(&b), buf_len(&b), err);

@@ -14,7 +14,7 @@
 #   BENCH_CONNS=N       client connections for the ingest runs (default 8)
 #   BENCH_AM_1M=0       skip Alertmanager at 1M alerts (default: measured
 #                       once, in the first repeat only: it takes minutes)
-#   BENCH_ONLY="1 4"    run only these scenarios (1..7)
+#   BENCH_ONLY="1 4"    run only these scenarios (1..8)
 #   ALERTMANAGER=path   the Alertmanager binary (prometheus-alertmanager)
 #
 # CPU-seconds are the daemon's own, read from /proc before and after each
@@ -25,11 +25,14 @@ set -u
 B=${1:-build}
 LG=$B/loadgen
 AD=$B/alertd
+CTL=$B/alertctl
+AMTOOL=${AMTOOL:-amtool}
+AM_TMPL=${AM_TMPL:-/usr/share/gocode/src/github.com/prometheus/alertmanager/template}
 AM=${ALERTMANAGER:-prometheus-alertmanager}
 OUT=$B/bench
 QUICK=${BENCH_QUICK:-0}
 CONNS=${BENCH_CONNS:-8}
-ONLY=${BENCH_ONLY:-1 2 3 4 5 6 7}
+ONLY=${BENCH_ONLY:-1 2 3 4 5 6 7 8}
 TICK=$(getconf CLK_TCK)
 
 if [ "$QUICK" = 1 ]; then
@@ -622,6 +625,105 @@ s7_one() {
 	rec "$id" "$s" "$(calc "$(jget "$j" ready_s) * 1000")"
 }
 
+# --------------------------------------------------------- scenario 8 --
+
+# Rendering the default Slack and email templates for one group of 1,000
+# alerts: alertctl template render --template.defaults against amtool
+# template render with Alertmanager's own default.tmpl and email.tmpl
+# (amtool 0.25 does not load them by itself; they come with
+# golang-github-prometheus-alertmanager-dev).  Each process renders the
+# template text repeated REP times (200 for Slack's short fields, 5 for
+# the email); a figure is the best of 3 such runs minus the best of 3 runs
+# of a constant template with the same data, divided by REP: one
+# rendering, without process start-up and reading the JSON data.
+
+# s8_data FILE N: a template.Data JSON of one firing group of N alerts.
+s8_data() {
+	awk -v n="$2" 'BEGIN {
+		printf "{\"receiver\":\"team-x\",\"status\":\"firing\",\"alerts\":["
+		for (i = 0; i < n; i++) {
+			printf "%s{\"status\":\"firing\",\"labels\":{\"alertname\":\"HighLatency\",\"job\":\"api\",\"instance\":\"host%d:9100\",\"severity\":\"page\",\"team\":\"t%d\",\"region\":\"r%d\",\"service\":\"s%d\",\"env\":\"prod\"},", i ? "," : "", i, i % 20, i % 4, i % 200
+			printf "\"annotations\":{\"summary\":\"High latency on host%d\",\"description\":\"p99 above 1s on host%d for 10m\"},", i, i
+			printf "\"startsAt\":\"2026-11-25T10:00:00Z\",\"endsAt\":\"0001-01-01T00:00:00Z\",\"generatorURL\":\"http://prom.example:9090/graph?g0.expr=up\",\"fingerprint\":\"%016x\"}", i
+		}
+		printf "],\"groupLabels\":{\"alertname\":\"HighLatency\",\"job\":\"api\"},\"commonLabels\":{\"alertname\":\"HighLatency\",\"env\":\"prod\",\"job\":\"api\",\"severity\":\"page\"},\"commonAnnotations\":{},\"externalURL\":\"http://am.example:9093\"}\n"
+	}' >"$1"
+}
+
+# s8_run SYS TYPE TEXT: one render; prints its wall-clock milliseconds.
+s8_run() {
+	local t0 t1
+
+	t0=$(date +%s%N)
+	case $1 in
+	ad) "$CTL" template render --template.defaults \
+		--template.glob="$TMP/none.tmpl" --template.data="$TMP/t8.json" \
+		--template.type="$2" --template.text="$3" >"$TMP/t8.$1" ||
+		die "alertctl template render failed" ;;
+	am) "$AMTOOL" template render --template.glob="$AM_TMPL/default.tmpl" \
+		--template.glob="$AM_TMPL/email.tmpl" \
+		--template.data="$TMP/t8.json" --template.type="$2" \
+		--template.text="$3" >"$TMP/t8.$1" ||
+		die "amtool template render failed" ;;
+	esac
+	t1=$(date +%s%N)
+	calc "($t1 - $t0) / 1000000"
+}
+
+# s8_best SYS TYPE TEXT: the best of 3 renders, in ms.
+s8_best() {
+	local best="" i v
+
+	for i in 1 2 3; do
+		v=$(s8_run "$@")
+		best=$(calc "${best:-$v} < $v ? ${best:-$v} : $v")
+	done
+	echo "$best"
+}
+
+s8_templates() {
+	local slack email r s base v i
+
+	# rep N TEXT: TEXT N times
+	rep() {
+		i=0
+		while [ $i -lt "$1" ]; do printf '%s' "$2"; i=$((i + 1)); done
+	}
+
+	scenario "8: default templates, 1,000-alert group"
+	if ! command -v "$AMTOOL" >/dev/null 2>&1 ||
+	    [ ! -f "$AM_TMPL/default.tmpl" ]; then
+		note "scenario 8 skipped: amtool or $AM_TMPL/default.tmpl missing"
+		return
+	fi
+	s8_data "$TMP/t8.json" 1000
+	echo '{{ define "bench.none" }}{{ end }}' >"$TMP/none.tmpl"
+	slack='{{ template "slack.default.title" . }}{{ template "slack.default.username" . }}{{ template "slack.default.fallback" . }}{{ template "slack.default.callbackid" . }}{{ template "slack.default.pretext" . }}{{ template "slack.default.titlelink" . }}{{ template "slack.default.iconemoji" . }}{{ template "slack.default.iconurl" . }}{{ template "slack.default.text" . }}{{ template "slack.default.footer" . }}'
+	email='{{ template "email.default.subject" . }}{{ template "email.default.html" . }}'
+	fig 8.slack "8. render the default Slack fields, 1,000 alerts" "ms" ""
+	fig 8.email "8. render email.default.subject and .html, 1,000 alerts" "ms" ""
+	fig 8.same "8. output identical to Alertmanager's (1 = yes)" "bool" "-"
+	r=1
+	while [ $r -le "$REPEATS" ]; do
+		for s in $SYSTEMS; do
+			base=$(s8_best "$s" text 'x')
+			v=$(s8_best "$s" text "$(rep 200 "$slack")")
+			rec 8.slack "$s" "$(calc "($v > $base ? $v - $base : 0) / 200")"
+			v=$(s8_best "$s" html "$(rep 5 "$email")")
+			rec 8.email "$s" "$(calc "($v > $base ? $v - $base : 0) / 5")"
+		done
+		r=$((r + 1))
+	done
+	# The same bytes as Alertmanager (the emails' last render is in t8.*).
+	same=1
+	cmp -s "$TMP/t8.ad" "$TMP/t8.am" || same=0
+	s8_run ad text "$slack" >/dev/null
+	s8_run am text "$slack" >/dev/null
+	cmp -s "$TMP/t8.ad" "$TMP/t8.am" || same=0
+	rec 8.same ad "$same"
+	rec 8.same am 1
+}
+
 # -------------------------------------------------------------- table --
 
 # Median, min and max per figure and system; the ratio alertd/Alertmanager
@@ -734,6 +836,7 @@ wants 4 && s4_get
 wants 5 && s5_silences
 wants 6 && s6_dispatch
 wants 7 && s7_startup
+wants 8 && s8_templates
 {
 	echo "## Benchmark: alertd vs Alertmanager 0.25"
 	echo

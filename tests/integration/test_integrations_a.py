@@ -21,7 +21,7 @@ import yaml
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 DATA = os.path.join(ROOT, 'tests', 'data', 'integrations')
 sys.path.insert(0, DATA)
-import capture  # noqa: E402
+import capture_a as capture  # noqa: E402
 import sink as sinkmod  # noqa: E402
 
 TARGET = os.environ.get('ALERTD_TEST_TARGET', 'alertd')

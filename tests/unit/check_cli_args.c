@@ -6,7 +6,7 @@
  */
 #include "alertd/cli/args.c"
 #include "alertd/cli/args_usage.c"
-#include "alertd/cli/gourl.c"
+#include "alertd/gourl.h"
 
 #include <check.h>
 

@@ -1,9 +1,15 @@
 /*
- * encoding/json's syntax errors as json.Unmarshal reports them (vectors
+ * encoding/json's syntax errors as json.Unmarshal reports them
+ * (api_jscan_check_valid, for alertctl; vectors
  * from Go in tests/data/cli/goscan.json, quoteChar of every byte among
  * them).
  */
-#include "alertd/cli/goscan.c"
+#include "alertd/api_jscan.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "alertd/err.h"
 
 #include "cli_vectors.h"
 
@@ -16,7 +22,7 @@ START_TEST(goscan_go_vectors)
 		char		*in = cli_unhex(cli_vstr(c, "in_hex"), &len);
 		const char	*want = cli_vstr(c, "err");
 		struct ad_err	 err = { 0 };
-		int		 rc = goscan_check_valid(in, len, &err);
+		int		 rc = api_jscan_check_valid(in, len, &err);
 
 		if (*want == '\0')
 			ck_assert_msg(rc == 0, "case %zu (%s): %s", i,

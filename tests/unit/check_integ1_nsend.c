@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "alertd/buf.h"
+#include "alertd/gourl.h"
 #include "notifiers/nsend.h"
 
 static void
@@ -89,21 +90,21 @@ END_TEST
 
 START_TEST(values_encode)
 {
-	struct nsend_values	q;
+	struct gourl_values	q;
 	struct buf		b;
 
-	nsend_values_init(&q);
-	nsend_values_add(&q, "token", "t/k n");
-	nsend_values_add(&q, "a", "2");
-	nsend_values_add(&q, "a", "1");
-	nsend_values_add(&q, "message", "é & <x>~");
+	gourl_values_init(&q);
+	gourl_values_add(&q, "token", "t/k n");
+	gourl_values_add(&q, "a", "2");
+	gourl_values_add(&q, "a", "1");
+	gourl_values_add(&q, "message", "é & <x>~");
 	buf_init(&b, BUF_NOCAP);
-	nsend_values_encode(&q, &b);
+	gourl_values_encode(&q, &b);
 	/* sorted by key, a key's values in their order */
 	ck_assert_str_eq(buf_str(&b), "a=2&a=1&message=%C3%A9+%26+%3Cx%3E~&"
 	    "token=t%2Fk+n");
 	buf_release(&b);
-	nsend_values_release(&q);
+	gourl_values_release(&q);
 }
 END_TEST
 

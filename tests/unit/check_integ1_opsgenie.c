@@ -1,6 +1,6 @@
 /*
  * opsgenie: requests byte for byte against what the real Alertmanager
- * 0.25 sent (tests/data/integrations/opsgenie/am-0.25, capture-a.py):
+ * 0.25 sent (tests/data/integrations/opsgenie/am-0.25, capture_a.py):
  * create, close, update_alerts' two PUTs; the API key (file, template);
  * errors; the verdicts (429 retried, the body in the message); a chain
  * that fails half-way starts over, through the notify thread.

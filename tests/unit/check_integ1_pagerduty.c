@@ -1,6 +1,6 @@
 /*
  * pagerduty: requests byte for byte against what the real Alertmanager
- * 0.25 sent (tests/data/integrations/pagerduty/am-0.25, capture-a.py),
+ * 0.25 sent (tests/data/integrations/pagerduty/am-0.25, capture_a.py),
  * Events API v1 and v2, firing and resolved; the 512 KB cap; key files;
  * template errors; the verdicts (403 retried on v1, 429 on v2, 400's
  * details) and a notification through the notify thread.

@@ -1,6 +1,6 @@
 /*
  * pushover: requests byte for byte against what the real Alertmanager
- * 0.25 sent (tests/data/integrations/pushover/am-0.25, capture-a.py), the
+ * 0.25 sent (tests/data/integrations/pushover/am-0.25, capture_a.py), the
  * fields of later releases, secret files, TrimSpace, the verdicts.
  */
 #include <check.h>

@@ -1,6 +1,6 @@
 /*
  * victorops: requests byte for byte against what the real Alertmanager
- * 0.25 sent (tests/data/integrations/victorops/am-0.25, capture-a.py), the
+ * 0.25 sent (tests/data/integrations/victorops/am-0.25, capture_a.py), the
  * API key file, the verdicts, and the URL (it holds the API key) kept
  * out of errors.
  */

@@ -1,6 +1,6 @@
 /*
  * wechat: requests byte for byte against what the real Alertmanager
- * 0.25 sent (tests/data/integrations/wechat/am-0.25, capture-a.py): the
+ * 0.25 sent (tests/data/integrations/wechat/am-0.25, capture_a.py): the
  * token request, the message with and without a cached token; the
  * verdicts of both answers; an expired token (42001) fetched again
  * through the notify thread.

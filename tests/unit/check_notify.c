@@ -14,6 +14,7 @@
 
 #include "alertd/buf.h"
 #include "alertd/err.h"
+#include "alertd/gourl.h"
 #include "alertd/xmalloc.h"
 #include "config/config.h"
 #include "notifiers/nhttp.h"
@@ -119,7 +120,7 @@ START_TEST(helpers)
 	struct buf	b;
 
 	buf_init(&b, BUF_NOCAP);
-	nhttp_query_escape(&b, "a b&c=d/é~_.-");
+	gourl_query_escape(&b, "a b&c=d/é~_.-", 14);
 	ck_assert_str_eq(buf_str(&b), "a+b%26c%3Dd%2F%C3%A9~_.-");
 	buf_reset(&b);
 	nhttp_base64(&b, "user:pass", 9);
@@ -148,6 +149,7 @@ struct tjob {
 	struct notify_result	 res;
 	struct ad_err		 err;
 	int64_t			 done_at;
+	pthread_t		 thread;	/* where done ran */
 };
 
 static enum notify_prep
@@ -179,6 +181,7 @@ tjob_done(struct notify_job *job, const struct notify_result *res)
 	t->res.err = NULL;
 	t->done = true;
 	t->done_at = ad_mono();
+	t->thread = pthread_self();
 	pthread_cond_broadcast(&t->cv);
 	pthread_mutex_unlock(&t->mu);
 }
@@ -316,6 +319,63 @@ START_TEST(retries_after_5xx)
 }
 END_TEST
 
+/* notify_req.body_fn: the body is built once, when the request first
+ * leaves, and kept for the retries. */
+static int	bodies_built;
+
+static void
+tjob_body(struct notify_job *job, struct notify_req *req)
+{
+	(void)job;
+	ck_assert_uint_eq(buf_len(&req->body), 0);
+	bodies_built++;
+	buf_addstr(&req->body, "{\"later\":1}\n");
+}
+
+static enum notify_prep
+tjob_prepare_later(struct notify_job *job, struct notify_req *req,
+    struct ad_err *err)
+{
+	enum notify_prep	prep = tjob_prepare(job, req, err);
+
+	buf_reset(&req->body);
+	req->body_fn = tjob_body;
+	return prep;
+}
+
+static const struct notify_job_ops tjob_later_ops = {
+	tjob_prepare_later, NULL, tjob_done
+};
+
+START_TEST(body_built_when_it_leaves)
+{
+	struct thttpd		*s = thttpd_start(h_fail_twice, NULL);
+	struct notify		*n = fast_notify();
+	char			*url = url_of(s, "/hook");
+	struct tjob		*t = tjob_new(url, 10 * AD_SEC);
+	struct thttpd_req	*r;
+	size_t			 i;
+
+	t->job.ops = &tjob_later_ops;
+	bodies_built = 0;
+	ck_assert_int_eq(notify_submit(n, &t->job), 0);
+	tjob_wait(t);
+	ck_assert(t->res.ok);
+	ck_assert_int_eq(t->res.attempts, 3);
+	ck_assert_int_eq(bodies_built, 1);
+	ck_assert_uint_eq(thttpd_count(s), 3);
+	for (i = 0; i < 3; i++) {
+		r = thttpd_get(s, i);
+		ck_assert_str_eq(r->body, "{\"later\":1}\n");
+		thttpd_req_free(r);
+	}
+	notify_free(n);
+	thttpd_stop(s);
+	tjob_free(t);
+	free(url);
+}
+END_TEST
+
 static void
 h_status(void *arg, size_t n, const struct thttpd_req *req,
     struct thttpd_resp *resp)
@@ -325,6 +385,86 @@ h_status(void *arg, size_t n, const struct thttpd_req *req,
 	resp->status = *(int *)arg;
 	snprintf(resp->body, sizeof(resp->body), "nope");
 }
+
+/*
+ * A chain of two requests (/first, /second): the second leaves after the
+ * first's NOTIFY_OK; NOTIFY_DONE ends the notification, successfully,
+ * without it.
+ */
+static enum notify_verdict chain_first_verdict;
+
+static enum notify_prep
+tjob_prepare_chain(struct notify_job *job, struct notify_req *req,
+    struct ad_err *err)
+{
+	struct tjob		*t = (struct tjob *)job;
+	struct notify_req	*next;
+	enum notify_prep	 prep = tjob_prepare(job, req, err);
+
+	free(req->url);
+	req->url = xasprintf("%s/first", t->url);
+	next = notify_req_chain(req);
+	next->url = xasprintf("%s/second", t->url);
+	next->timeout = t->timeout;
+	buf_addstr(&next->body, "{}\n");
+	return prep;
+}
+
+static enum notify_verdict
+tjob_verdict_chain(struct notify_job *job, const struct notify_resp *r,
+    struct ad_err *err)
+{
+	(void)job;
+	if (r->next != NULL && r->status == 200)
+		return chain_first_verdict;
+	return notifier_default_verdict(NULL, r, err);
+}
+
+static const struct notify_job_ops tjob_chain_ops = {
+	tjob_prepare_chain, tjob_verdict_chain, tjob_done
+};
+
+static void
+chain_run(enum notify_verdict first, size_t want_requests)
+{
+	struct thttpd		*s = thttpd_start(NULL, NULL);
+	struct notify		*n = fast_notify();
+	char			*url = url_of(s, "");
+	struct tjob		*t = tjob_new(url, 10 * AD_SEC);
+	struct thttpd_req	*r;
+
+	chain_first_verdict = first;
+	t->job.ops = &tjob_chain_ops;
+	ck_assert_int_eq(notify_submit(n, &t->job), 0);
+	tjob_wait(t);
+	ck_assert(t->res.ok);
+	ck_assert_int_eq(t->res.attempts, 1);
+	ck_assert_uint_eq(thttpd_count(s), want_requests);
+	r = thttpd_get(s, 0);
+	ck_assert_str_eq(r->path, "/first");
+	thttpd_req_free(r);
+	if (want_requests == 2) {
+		r = thttpd_get(s, 1);
+		ck_assert_str_eq(r->path, "/second");
+		thttpd_req_free(r);
+	}
+	notify_free(n);
+	thttpd_stop(s);
+	tjob_free(t);
+	free(url);
+}
+
+START_TEST(chain_sends_the_next_request)
+{
+	chain_run(NOTIFY_OK, 2);
+}
+END_TEST
+
+START_TEST(chain_done_skips_the_rest)
+{
+	chain_run(NOTIFY_DONE, 1);
+}
+END_TEST
 
 START_TEST(no_retry_after_4xx)
 {
@@ -553,6 +693,102 @@ START_TEST(more_jobs_than_connections)
 	ck_assert_uint_eq(thttpd_count(s), 60);
 	/* four at a time, over kept-alive connections */
 	ck_assert_uint_le(thttpd_connections(s), 4);
+	notify_free(n);
+	thttpd_stop(s);
+	free(url);
+}
+END_TEST
+
+/*
+ * Jobs spread over the workers by affinity; one affinity stays on one
+ * worker; the metrics are the process's.
+ */
+START_TEST(workers_spread_jobs)
+{
+	struct thttpd		*s = thttpd_start(NULL, NULL);
+	struct notify_opts	 o = { 0 };
+	struct notify		*n;
+	char			*url = url_of(s, "/");
+	struct tjob		*t[90];
+	struct notify_metrics	 m[NOTIFY_METRICS_MAX];
+	pthread_t		 seen[3];
+	size_t			 i, j, n_seen = 0, nm;
+
+	o.threads = 3;
+	n = notify_new(&o);
+	ck_assert_int_eq(notify_start(n, NULL), 0);
+	for (i = 0; i < 90; i++) {
+		t[i] = tjob_new(url, 10 * AD_SEC);
+		/* 60 affinities, then 30 jobs of one */
+		t[i]->job.affinity = i < 60 ? i + 1 : 12345;
+		ck_assert_int_eq(notify_submit(n, &t[i]->job), 0);
+	}
+	for (i = 0; i < 90; i++) {
+		tjob_wait(t[i]);
+		ck_assert(t[i]->res.ok);
+		for (j = 0; j < n_seen; j++)
+			if (pthread_equal(seen[j], t[i]->thread))
+				break;
+		if (j == n_seen) {
+			ck_assert_uint_lt(n_seen, 3);
+			seen[n_seen++] = t[i]->thread;
+		}
+		if (i > 60)
+			ck_assert(pthread_equal(t[i]->thread, t[60]->thread));
+	}
+	ck_assert_uint_eq(n_seen, 3);
+	nm = notify_metrics_get(n, m, NOTIFY_METRICS_MAX);
+	for (i = 0; i < nm; i++)
+		if (strcmp(m[i].integration, "webhook") == 0)
+			break;
+	ck_assert_uint_lt(i, nm);
+	ck_assert_uint_eq(m[i].notifications, 90);
+	ck_assert_uint_eq(m[i].requests, 90);
+	ck_assert_uint_eq(m[i].latency_count, 90);
+	ck_assert_uint_eq(notify_pending(n), 0);
+	for (i = 0; i < 90; i++)
+		tjob_free(t[i]);
+	notify_free(n);
+	thttpd_stop(s);
+	free(url);
+}
+END_TEST
+
+/*
+ * One worker spreads a host's requests over several multi handles: 80
+ * slow requests are all in flight at once, and the host limit holds for
+ * all of them together (connections are reused, never more than 80).
+ */
+START_TEST(lanes_hold_the_host_limit)
+{
+	int			 slow = 80;
+	struct thttpd		*s = thttpd_start(h_slow, &slow);
+	struct notify_opts	 o = { 0 };
+	struct notify		*n;
+	char			*url = url_of(s, "/");
+	struct tjob		*t[160];
+	int64_t			 t0 = ad_mono();
+	size_t			 i;
+
+	o.threads = 1;
+	o.max_host_connections = 80;
+	n = notify_new(&o);
+	ck_assert_int_eq(notify_start(n, NULL), 0);
+	for (i = 0; i < 160; i++) {
+		t[i] = tjob_new(url, 20 * AD_SEC);
+		ck_assert_int_eq(notify_submit(n, &t[i]->job), 0);
+	}
+	for (i = 0; i < 160; i++) {
+		tjob_wait(t[i]);
+		ck_assert(t[i]->res.ok);
+		ck_assert_int_eq(t[i]->res.attempts, 1);
+	}
+	/* the 80 slow answers (1s each) came back together */
+	ck_assert_int_lt(t[79]->done_at - t0, 1900 * AD_MS);
+	ck_assert_uint_eq(thttpd_count(s), 160);
+	ck_assert_uint_eq(thttpd_connections(s), 80);
+	for (i = 0; i < 160; i++)
+		tjob_free(t[i]);
 	notify_free(n);
 	thttpd_stop(s);
 	free(url);
@@ -886,6 +1122,9 @@ notify_suite(void)
 	suite_add_tcase(s, tc);
 	tcase_set_timeout(th, 20);
 	tcase_add_test(th, retries_after_5xx);
+	tcase_add_test(th, body_built_when_it_leaves);
+	tcase_add_test(th, chain_sends_the_next_request);
+	tcase_add_test(th, chain_done_skips_the_rest);
 	tcase_add_test(th, no_retry_after_4xx);
 	tcase_add_test(th, retries_until_deadline);
 	tcase_add_test(th, request_timeout_is_retried);
@@ -894,6 +1133,8 @@ notify_suite(void)
 	tcase_add_test(th, stop_cancels_in_flight);
 	tcase_add_test(th, many_in_flight);
 	tcase_add_test(th, more_jobs_than_connections);
+	tcase_add_test(th, workers_spread_jobs);
+	tcase_add_test(th, lanes_hold_the_host_limit);
 	tcase_add_test(th, queued_jobs_keep_their_deadline);
 	tcase_add_test(th, auth_headers);
 	tcase_add_test(th, unreadable_secret_file_fails_the_attempt);

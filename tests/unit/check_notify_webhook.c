@@ -163,6 +163,16 @@ render(const struct config *cfg, size_t integ, struct alert **alerts,
 	    "http://127.0.0.1:9999/all");
 	body = xstrdup(buf_str(&req.body));
 	notify_req_release(&req);
+	/* the body left for later (the pipeline's way): prepare leaves it
+	 * empty, and notifier_type.body builds the same bytes */
+	ctx.body_later = true;
+	notify_req_init(&req);
+	ck_assert_int_eq(ci->type->prepare(ci->conf, &ctx, &req, &err), 0);
+	ck_assert_uint_eq(buf_len(&req.body), 0);
+	ck_assert_ptr_nonnull(ci->type->body);
+	ci->type->body(ci->conf, &ctx, &req.body);
+	ck_assert_str_eq(buf_str(&req.body), body);
+	notify_req_release(&req);
 	labels_unref(ctx.group_labels);
 	labels_builder_release(&lb);
 	return body;
@@ -299,6 +309,83 @@ START_TEST(go_json_strings)
 	buf_reset(&b);
 	njson_time(&b, AD_TIME_ZERO);
 	ck_assert_str_eq(buf_str(&b), "\"0001-01-01T00:00:00Z\"");
+	buf_reset(&b);
+	/* no metacharacter: quoted as it is */
+	njson_quotemeta(&b, "team-x<1>");
+	ck_assert_str_eq(buf_str(&b), "\"team-x\\u003c1\\u003e\"");
+	buf_release(&b);
+}
+END_TEST
+
+/* Strings around the one-append fast path: every length up to past its
+ * buffer, plain and with an escape at the start, middle and end. */
+START_TEST(go_json_string_lengths)
+{
+	struct buf	b, want;
+	char		s[300];
+	size_t		len, at;
+
+	buf_init(&b, BUF_NOCAP);
+	buf_init(&want, BUF_NOCAP);
+	memset(s, 'x', sizeof(s));
+	for (len = 0; len <= sizeof(s); len++) {
+		buf_reset(&b);
+		buf_reset(&want);
+		njson_string(&b, s, len);
+		buf_addch(&want, '"');
+		buf_add(&want, s, len);
+		buf_addch(&want, '"');
+		ck_assert_str_eq(buf_str(&b), buf_str(&want));
+		ck_assert_uint_eq(buf_len(&b), len + 2);
+		for (at = 0; at < len; at += len / 3 + 1) {
+			s[at] = '&';
+			buf_reset(&b);
+			buf_reset(&want);
+			njson_string(&b, s, len);
+			buf_addch(&want, '"');
+			buf_add(&want, s, at);
+			buf_addstr(&want, "\\u0026");
+			buf_add(&want, s + at + 1, len - at - 1);
+			buf_addch(&want, '"');
+			ck_assert_str_eq(buf_str(&b), buf_str(&want));
+			s[at] = 'x';
+		}
+	}
+	buf_release(&b);
+	buf_release(&want);
+}
+END_TEST
+
+/* njson_time writes what time_format_rfc3339nano writes (Go's
+ * RFC3339Nano), over the whole range of ad_time_t. */
+START_TEST(go_json_times)
+{
+	static const ad_time_t	 t[] = {
+		0, 1, -1, 999999999, 1000000000, 1100000000, 1234567890,
+		(ad_time_t)951782400 * AD_SEC,		/* 2000-02-29 */
+		(ad_time_t)1795000000 * AD_SEC + 100,
+		INT64_MAX, INT64_MIN + 1,		/* 2262, 1677 */
+		(ad_time_t)-1 * AD_SEC + 1,
+	};
+	struct buf	 b;
+	char		 out[TIME_FMT_MAX], want[TIME_FMT_MAX + 2];
+	ad_time_t	 x;
+	size_t		 i;
+
+	buf_init(&b, BUF_NOCAP);
+	for (i = 0; i < sizeof(t) / sizeof(*t) + 2000; i++) {
+		x = i < sizeof(t) / sizeof(*t) ? t[i] :
+		    ((ad_time_t)i - 1006) * 9000000 * AD_SEC +
+		    (ad_time_t)i * (ad_time_t)i * 123457;
+		buf_reset(&b);
+		njson_time(&b, x);
+		snprintf(want, sizeof(want), "\"%s\"",
+		    time_format_rfc3339nano(x, out));
+		ck_assert_str_eq(buf_str(&b), want);
+	}
+	buf_reset(&b);
+	njson_time(&b, (ad_time_t)1795000000 * AD_SEC + 120000000);
+	ck_assert_str_eq(buf_str(&b), "\"2026-11-18T11:06:40.12Z\"");
 	buf_release(&b);
 }
 END_TEST
@@ -407,6 +494,8 @@ notify_webhook_suite(void)
 	tcase_add_test(tc, alert_hashes_match_alertmanager);
 	tcase_add_test(tc, xxhash_vectors);
 	tcase_add_test(tc, go_json_strings);
+	tcase_add_test(tc, go_json_string_lengths);
+	tcase_add_test(tc, go_json_times);
 	tcase_add_test(tc, verdict_wording);
 	tcase_add_test(tc, url_file_and_timeout);
 	suite_add_tcase(s, tc);

@@ -17,6 +17,7 @@
 #include "alertd/api_gofmt.h"
 #include "alertd/api_silences.h"
 #include "alertd/buf.h"
+#include "alertd/crc32c.h"
 #include "alertd/err.h"
 #include "routing/labels.h"
 #include "silences/silence.h"

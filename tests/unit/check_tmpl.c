@@ -15,6 +15,7 @@
 #include "alertd/alert.h"
 #include "alertd/buf.h"
 #include "alertd/err.h"
+#include "alertd/gourl.h"
 #include "routing/labels.h"
 #include "templates/tmpl.h"
 #include "templates/tmpl_priv.h"
@@ -360,7 +361,7 @@ START_TEST(plain_escapers)
 	ck_assert_str_eq(buf_str(&b), "a\\'b\\\"c\\u003Cd\\u003E\\u003D\\u0026"
 	    "\\\\\\u000A\\u2028\xc3\xa9\\u0001");
 	buf_reset(&b);
-	turl_query_escape(&b, "a b&c=d/\xc3\xa9?#+~_.-", 17);
+	gourl_query_escape(&b, "a b&c=d/\xc3\xa9?#+~_.-", 17);
 	ck_assert_str_eq(buf_str(&b), "a+b%26c%3Dd%2F%C3%A9%3F%23%2B~_.-");
 	buf_release(&b);
 }

@@ -1,5 +1,5 @@
 """A recording HTTP sink for the PagerDuty, OpsGenie, VictorOps, Pushover
-and WeChat captures (capture-a.py) and tests (tests/integration/
+and WeChat captures (capture_a.py) and tests (tests/integration/
 test_integrations_a.py).
 
 It listens on 127.0.0.1 (a free port) and keeps every request byte for

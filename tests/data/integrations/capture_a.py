@@ -2,7 +2,7 @@
 """Records what the real Alertmanager 0.25 sends to PagerDuty, OpsGenie,
 VictorOps, Pushover and WeChat, as reference data for alertd's tests.
 
-    /usr/bin/python3 tests/data/integrations/capture-a.py
+    /usr/bin/python3 tests/data/integrations/capture_a.py
 
 Starts /usr/bin/prometheus-alertmanager on 127.0.0.1 (free ports) with
 capture-a.yml pointed at a recording sink (sink.py: plain HTTP for the
