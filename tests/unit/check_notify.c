@@ -546,12 +546,16 @@ START_TEST(request_timeout_is_retried)
 	char		*url = url_of(s, "/");
 	struct tjob	*t = tjob_new(url, 5 * AD_SEC);
 
-	/* the first answer takes 1s, the timeout is 150ms: retried, ok */
-	t->timeout = 150 * AD_MS;
+	/*
+	 * The first answer takes 1s, the timeout is 400ms: retried, ok.
+	 * On a loaded machine the quick second answer can miss the
+	 * timeout too; then a third attempt gets it.
+	 */
+	t->timeout = 400 * AD_MS;
 	notify_submit(n, &t->job);
 	tjob_wait(t);
 	ck_assert(t->res.ok);
-	ck_assert_int_eq(t->res.attempts, 2);
+	ck_assert_int_ge(t->res.attempts, 2);
 	notify_free(n);
 	thttpd_stop(s);
 	tjob_free(t);
