@@ -8,14 +8,14 @@ BUILD_PKGS="gcc make pkg-config libmicrohttpd-dev libcurl4-openssl-dev
 	libjansson-dev libyaml-dev libpcre2-dev libcrypt-dev libgnutls28-dev
 	ca-certificates"
 TEST_PKGS="check libsubunit-dev python3 python3-pytest python3-requests
-	python3-aiosmtpd prometheus-alertmanager prometheus openssl
+	python3-aiosmtpd python3-yaml prometheus-alertmanager prometheus openssl
 	tzdata curl"
 case "${1:-run}" in
 run) pkgs=$BUILD_PKGS ;;
 test) pkgs="$BUILD_PKGS $TEST_PKGS" ;;
 compat) pkgs="$BUILD_PKGS golang-go golang-github-prometheus-alertmanager-dev" ;;
 fuzz) pkgs="$BUILD_PKGS clang libclang-rt-14-dev" ;;
-bench) pkgs="$BUILD_PKGS prometheus-alertmanager" ;;
+bench) pkgs="$BUILD_PKGS prometheus-alertmanager golang-github-prometheus-alertmanager-dev" ;;
 *) echo "usage: $0 run|test|compat|fuzz|bench" >&2; exit 2 ;;
 esac
 missing=""
