@@ -345,10 +345,28 @@ load_templates(struct config_check *chk, struct config *c,
 	}
 }
 
+/* The node of root.receivers[i].<key>[idx], or NULL. */
+static const struct ynode *
+integration_node(const struct ynode *root, size_t i, const char *key,
+    unsigned idx)
+{
+	const struct ynode	*n;
+
+	n = ynode_deref(ynode_map_get(root, "receivers"));
+	if (n == NULL || n->kind != YNODE_SEQ || i >= n->n)
+		return NULL;
+	n = ynode_deref(ynode_map_get(n->child[i], key));
+	if (n == NULL || n->kind != YNODE_SEQ || idx >= n->n)
+		return NULL;
+	return n->child[idx];
+}
+
 static void
-read_all_files(struct config_check *chk, struct config *c)
+read_all_files(struct config_check *chk, struct config *c,
+    const struct ynode *root)
 {
 	struct config_obj	o;
+	const struct ynode	*n;
 	size_t			i, j, mark;
 
 	mark = config_check_push(chk, "global");
@@ -365,9 +383,14 @@ read_all_files(struct config_check *chk, struct config *c)
 			mark = config_check_push(chk, "receivers[%zu].%s[%u]", i,
 			    r->integrations[j].type->config_key,
 			    r->integrations[j].idx);
+			n = integration_node(root, i,
+			    r->integrations[j].type->config_key,
+			    r->integrations[j].idx);
+			chk->node = n != NULL ? n : root;
 			config_obj_read_files(chk, &o, r->integrations[j].conf);
 			config_obj_check_templates(chk, &o,
 			    r->integrations[j].conf, c->tmpl);
+			chk->node = root;
 			config_check_pop(chk, mark);
 		}
 	}
@@ -526,7 +549,7 @@ config_load_bytes(const char *name, const char *data, size_t len,
 		activate_receivers(c);
 		load_templates(&chk, c, root);
 		if (chk.opts->read_files)
-			read_all_files(&chk, c);
+			read_all_files(&chk, c, root);
 	}
 	ynode_doc_free(doc);
 	if (chk.nerr > 0) {

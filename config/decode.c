@@ -1505,17 +1505,29 @@ static void
 check_tmpl_str(struct config_check *chk, const char *s,
     const struct tmpl_set *ts)
 {
-	struct ad_err	e;
+	struct ad_err	 e;
+	const char	*pre;
 
 	if (s == NULL || s[0] == '\0')
 		return;
 	memset(&e, 0, sizeof(e));
 	if (tmpl_check(ts, s, &e) == 0)
 		return;
+	/* Go's template errors begin with "template: " already */
+	pre = strncmp(e.msg, "template: ", 10) == 0 ? "" : "template: ";
 	if (chk->opts != NULL && chk->opts->strict_templates)
-		config_check_errn(chk, chk->node, NULL, "template: %s", e.msg);
+		config_check_errn(chk, chk->node, NULL, "%s%s", pre, e.msg);
 	else
-		config_check_warnf(chk, chk->node, "template: %s", e.msg);
+		config_check_warnf(chk, chk->node, "%s%s", pre, e.msg);
+}
+
+/* The node of child i of a sequence node, or NULL. */
+static const struct ynode *
+seq_child(const struct ynode *n, size_t i)
+{
+	n = ynode_deref(n);
+	return n != NULL && n->kind == YNODE_SEQ && i < n->n ? n->child[i] :
+	    NULL;
 }
 
 void
@@ -1523,17 +1535,22 @@ config_obj_check_templates(struct config_check *chk,
     const struct config_obj *o, const void *obj, const struct tmpl_set *ts)
 {
 	const struct config_field	*f;
+	const struct ynode		*here = chk->node, *fn;
 	size_t				 i, mark;
 
 	if (obj == NULL)
 		return;
 	for (f = o->fields; f->key != NULL; f++) {
 		const void	*p = FCPTR(obj, f);
+		size_t		 n = f->type == CF_MAP || f->type == CF_LIST ?
+		    *(const size_t *)((const char *)obj + f->off_n) : 0;
 
+		/* errors point at the field's own node where it has one */
+		fn = ynode_map_get(here, f->key);
+		chk->node = fn != NULL ? fn : here;
 		mark = config_check_push(chk, "%s", f->key);
 		if ((f->flags & CF_TEMPLATE) && f->type == CF_MAP) {
-			for (i = 0; i < *(const size_t *)((const char *)obj +
-			    f->off_n); i++)
+			for (i = 0; i < n; i++)
 				check_tmpl_str(chk, (*(struct config_kv *const *)
 				    p)[i].value, ts);
 		} else if (f->flags & CF_TEMPLATE)
@@ -1544,10 +1561,13 @@ config_obj_check_templates(struct config_check *chk,
 			config_obj_check_templates(chk, f->obj,
 			    *(void *const *)p, ts);
 		else if (f->type == CF_LIST)
-			for (i = 0; i < *(const size_t *)((const char *)obj +
-			    f->off_n); i++)
+			for (i = 0; i < n; i++) {
+				chk->node = seq_child(fn, i) != NULL ?
+				    seq_child(fn, i) : here;
 				config_obj_check_templates(chk, f->obj,
 				    (*(void *const *const *)p)[i], ts);
+			}
 		config_check_pop(chk, mark);
+		chk->node = here;
 	}
 }

@@ -60,7 +60,7 @@
 
 /* JiraFieldConfig: a template, NULL when not given (the default then). */
 struct jira_field {
-	char	*tmpl;
+	char	*tmpl;		/* first: see JFIELD */
 	bool	 has_update, update;	/* enable_update (*bool) */
 };
 
@@ -346,8 +346,11 @@ jfields_release(void *field)
 }
 
 #define J	struct jira_conf
+/* CF_TEMPLATE: the load-time template check reads a jira_field as the
+ * char * of its first member, tmpl. */
 #define JFIELD(k, m)							\
-	{ .key = (k), .type = CF_CUSTOM, .flags = CF_OMITEMPTY,		\
+	{ .key = (k), .type = CF_CUSTOM,				\
+	  .flags = CF_OMITEMPTY | CF_TEMPLATE,				\
 	  .off = offsetof(J, m), .decode = jf_decode, .dump = jf_dump,	\
 	  .zero = jf_zero, .release = jf_release }
 

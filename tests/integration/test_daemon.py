@@ -44,6 +44,42 @@ def test_config_check(tmp_path):
     assert 'nope' in r.stdout
 
 
+UNDEFINED_TEMPLATES = """\
+route:
+  receiver: j
+receivers:
+- name: j
+  slack_configs:
+  - api_url: http://127.0.0.1:9/x
+    title: '{{ template "nope" . }}'
+  jira_configs:
+  - api_url: http://127.0.0.1:9/rest/api/2/
+    project: OPS
+    issue_type: Bug
+    summary: '{{ template "nope2" . }}'
+    description:
+      template: '{{ template "nope3" . }}'
+"""
+
+
+def test_config_check_undefined_templates(tmp_path):
+    """Beyond Alertmanager: every template string of a receiver is parsed
+    at load; each call of an undefined template is an error at its own
+    line, with the field path, all reported at once."""
+    f = tmp_path / 'tmpl.yml'
+    f.write_text(UNDEFINED_TEMPLATES)
+    r = run('--config.check', '--config.file=' + str(f))
+    assert r.returncode == 1
+    lines = r.stdout.splitlines()
+    assert lines == [
+        '%s:7:12: receivers[0].slack_configs[0].title: template: '
+        ':1:12: template "nope" not defined' % f,
+        '%s:12:14: receivers[0].jira_configs[0].summary: template: '
+        ':1:12: template "nope2" not defined' % f,
+        '%s:14:7: receivers[0].jira_configs[0].description: template: '
+        ':1:12: template "nope3" not defined' % f], r.stdout
+
+
 def test_startup_is_fast_and_failures_exit_1(alertd_bin, tmp_path):
     d = Alertd(alertd_bin, conftest.DEFAULT_CONFIG, tmp_path / 'a')
     t0 = time.monotonic()
