@@ -112,81 +112,6 @@ incidentio_check(void *conf, struct config_global *g,
 
 /* ------------------------------------------------------------ sending */
 
-/* template.Data's CommonLabels / CommonAnnotations over alerts[0..n). */
-static void
-iio_common(struct buf *b, struct alert *const *alerts, size_t n, bool ann)
-{
-	const struct labels	*first;
-	const char		*v;
-	size_t			 i, j, k = 0;
-
-	buf_addch(b, '{');
-	first = n > 0 ? (ann ? alert_annotations(alerts[0]) :
-	    alert_labels(alerts[0])) : NULL;
-	for (i = 0; first != NULL && i < labels_len(first); i++) {
-		for (j = 1; j < n; j++) {
-			v = labels_get(ann ? alert_annotations(alerts[j]) :
-			    alert_labels(alerts[j]),
-			    labels_name(first, (uint32_t)i));
-			if (v == NULL || strcmp(v,
-			    labels_value(first, (uint32_t)i)) != 0)
-				break;
-		}
-		if (j < n)
-			continue;
-		if (k++ > 0)
-			buf_addch(b, ',');
-		njson_str(b, labels_name(first, (uint32_t)i));
-		buf_addch(b, ':');
-		njson_str(b, labels_value(first, (uint32_t)i));
-	}
-	buf_addch(b, '}');
-}
-
-/* time.Time's JSON in the zone the client wrote (off seconds east). */
-static void
-iio_time(struct buf *b, ad_time_t t, int32_t off)
-{
-	char	out[TIME_FMT_MAX];
-	size_t	n;
-	int32_t	a = off < 0 ? -off : off;
-
-	if (off == 0 || t == AD_TIME_ZERO) {
-		njson_time(b, t);
-		return;
-	}
-	time_format_rfc3339nano(t + (ad_time_t)off * AD_SEC, out);
-	n = strlen(out);
-	if (n > 0 && out[n - 1] == 'Z')
-		out[n - 1] = '\0';
-	buf_addf(b, "\"%s%c%02d:%02d\"", out, off < 0 ? '-' : '+',
-	    (int)(a / 3600), (int)(a % 3600 / 60));
-}
-
-static void
-iio_alert(struct buf *b, const struct alert *a, ad_time_t now)
-{
-	bool	resolved = alert_resolved_at(a, now);
-	char	fp[FP_STR_MAX];
-
-	buf_addstr(b, resolved ? "{\"status\":\"resolved\"" :
-	    "{\"status\":\"firing\"");
-	buf_addstr(b, ",\"labels\":");
-	njson_labels(b, alert_labels(a));
-	buf_addstr(b, ",\"annotations\":");
-	njson_labels(b, alert_annotations(a));
-	buf_addstr(b, ",\"startsAt\":");
-	iio_time(b, a->starts_at, alert_starts_off(a));
-	buf_addstr(b, ",\"endsAt\":");
-	if (resolved)
-		iio_time(b, a->ends_at, alert_ends_off(a));
-	else
-		njson_time(b, AD_TIME_ZERO);
-	buf_addstr(b, ",\"generatorURL\":");
-	njson_str(b, alert_generator_url(a));
-	buf_addf(b, ",\"fingerprint\":\"%s\"}", fp_format(a->fp, fp));
-}
-
 /*
  * The Message for alerts[0..n) (the data), of which the first `shown`
  * are written in "alerts".
@@ -195,30 +120,7 @@ static void
 iio_message(struct buf *b, const struct notify_ctx *ctx, size_t n,
     size_t shown, uint64_t truncated)
 {
-	bool	firing = false;
-	size_t	i;
-
-	for (i = 0; i < n; i++)
-		if (!alert_resolved_at(ctx->alerts[i], ctx->now))
-			firing = true;
-	buf_addstr(b, "{\"receiver\":");
-	njson_quotemeta(b, ctx->receiver);
-	buf_addstr(b, firing ? ",\"status\":\"firing\"" :
-	    ",\"status\":\"resolved\"");
-	buf_addstr(b, ",\"alerts\":[");
-	for (i = 0; i < shown; i++) {
-		if (i > 0)
-			buf_addch(b, ',');
-		iio_alert(b, ctx->alerts[i], ctx->now);
-	}
-	buf_addstr(b, "],\"groupLabels\":");
-	njson_labels(b, ctx->group_labels);
-	buf_addstr(b, ",\"commonLabels\":");
-	iio_common(b, ctx->alerts, n, false);
-	buf_addstr(b, ",\"commonAnnotations\":");
-	iio_common(b, ctx->alerts, n, true);
-	buf_addstr(b, ",\"externalURL\":");
-	njson_str(b, ctx->external_url != NULL ? ctx->external_url : "");
+	njson_webhook_data(b, ctx, n, shown);
 	buf_addstr(b, ",\"version\":\"1\",\"groupKey\":");
 	njson_str(b, ctx->group_key);
 	buf_addf(b, ",\"truncatedAlerts\":%llu}\n",

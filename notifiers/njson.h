@@ -19,6 +19,7 @@
 
 struct buf;
 struct labels;
+struct notify_ctx;
 
 void	njson_string(struct buf *b, const char *s, size_t len);
 void	njson_str(struct buf *b, const char *s);	/* NUL-terminated */
@@ -28,5 +29,14 @@ void	njson_labels(struct buf *b, const struct labels *ls);
 void	njson_time(struct buf *b, ad_time_t t);
 /* Go's regexp.QuoteMeta, then as a JSON string. */
 void	njson_quotemeta(struct buf *b, const char *s);
+/*
+ * The fields of webhook.Message's template.Data for ctx's alerts[0..n),
+ * of which the first `shown` are written in "alerts": `{"receiver":...,
+ * "status","alerts","groupLabels","commonLabels","commonAnnotations",
+ * "externalURL"` without the closing brace (the webhook and incident.io
+ * add their own fields).  Times in the UTC offset the client posted.
+ */
+void	njson_webhook_data(struct buf *b, const struct notify_ctx *ctx,
+	    size_t n, size_t shown);
 
 #endif

@@ -69,94 +69,6 @@ webhook_check(void *conf, struct config_global *g,
 
 /* ------------------------------------------------------------ sending */
 
-/* template.Data's CommonLabels / CommonAnnotations: the pairs every alert
- * has with the same value. */
-static void
-webhook_common(struct buf *b, struct alert *const *alerts, size_t n,
-    bool annotations)
-{
-	const struct labels	*first, *ls;
-	size_t			 i, j, k = 0;
-
-	buf_addch(b, '{');
-	if (n == 0) {
-		buf_addch(b, '}');
-		return;
-	}
-	first = annotations ? alert_annotations(alerts[0]) :
-	    alert_labels(alerts[0]);
-	for (i = 0; i < labels_len(first); i++) {
-		for (j = 1; j < n; j++) {
-			const char *v;
-
-			ls = annotations ? alert_annotations(alerts[j]) :
-			    alert_labels(alerts[j]);
-			v = labels_get(ls, labels_name(first, i));
-			if (v == NULL || strcmp(v, labels_value(first, i)) != 0)
-				break;
-		}
-		if (j < n)
-			continue;
-		if (k++ > 0)
-			buf_addch(b, ',');
-		njson_str(b, labels_name(first, i));
-		buf_addch(b, ':');
-		njson_str(b, labels_value(first, i));
-	}
-	buf_addch(b, '}');
-}
-
-/*
- * time.Time's MarshalJSON (RFC 3339, nanoseconds without trailing zeros)
- * in the zone the client wrote: off seconds east; 0 is UTC ("Z").
- */
-static void
-webhook_time(struct buf *b, ad_time_t t, int32_t off)
-{
-	char	out[TIME_FMT_MAX];
-	size_t	n;
-	int32_t	a = off < 0 ? -off : off;
-
-	if (off == 0 || t == AD_TIME_ZERO) {
-		njson_time(b, t);
-		return;
-	}
-	/* The wall clock at off, then its offset in place of the "Z". */
-	time_format_rfc3339nano(t + (ad_time_t)off * AD_SEC, out);
-	n = strlen(out);
-	if (n > 0 && out[n - 1] == 'Z')
-		out[n - 1] = '\0';
-	buf_addf(b, "\"%s%c%02d:%02d\"", out, off < 0 ? '-' : '+',
-	    (int)(a / 3600), (int)(a % 3600 / 60));
-}
-
-static void
-webhook_alert(struct buf *b, const struct alert *a, ad_time_t now)
-{
-	bool	resolved = alert_resolved_at(a, now);
-	char	fp[FP_STR_MAX];
-
-	buf_addstr(b, "{\"status\":");
-	buf_addstr(b, resolved ? "\"resolved\"" : "\"firing\"");
-	buf_addstr(b, ",\"labels\":");
-	njson_labels(b, alert_labels(a));
-	buf_addstr(b, ",\"annotations\":");
-	njson_labels(b, alert_annotations(a));
-	buf_addstr(b, ",\"startsAt\":");
-	webhook_time(b, a->starts_at, alert_starts_off(a));
-	/* types.Alerts: an end not reached yet is not exposed */
-	buf_addstr(b, ",\"endsAt\":");
-	if (resolved)
-		webhook_time(b, a->ends_at, alert_ends_off(a));
-	else
-		njson_time(b, AD_TIME_ZERO);
-	buf_addstr(b, ",\"generatorURL\":");
-	njson_str(b, alert_generator_url(a));
-	buf_addstr(b, ",\"fingerprint\":\"");
-	buf_addstr(b, fp_format(a->fp, fp));
-	buf_addstr(b, "\"}");
-}
-
 static void
 webhook_u64(struct buf *b, uint64_t v)
 {
@@ -175,30 +87,7 @@ static void
 webhook_message(struct buf *b, const struct notify_ctx *ctx, size_t n,
     uint64_t truncated)
 {
-	bool	firing = false;
-	size_t	i;
-
-	for (i = 0; i < n; i++)
-		if (!alert_resolved_at(ctx->alerts[i], ctx->now))
-			firing = true;
-	buf_addstr(b, "{\"receiver\":");
-	njson_quotemeta(b, ctx->receiver);
-	buf_addstr(b, firing ? ",\"status\":\"firing\"" :
-	    ",\"status\":\"resolved\"");
-	buf_addstr(b, ",\"alerts\":[");
-	for (i = 0; i < n; i++) {
-		if (i > 0)
-			buf_addch(b, ',');
-		webhook_alert(b, ctx->alerts[i], ctx->now);
-	}
-	buf_addstr(b, "],\"groupLabels\":");
-	njson_labels(b, ctx->group_labels);
-	buf_addstr(b, ",\"commonLabels\":");
-	webhook_common(b, ctx->alerts, n, false);
-	buf_addstr(b, ",\"commonAnnotations\":");
-	webhook_common(b, ctx->alerts, n, true);
-	buf_addstr(b, ",\"externalURL\":");
-	njson_str(b, ctx->external_url != NULL ? ctx->external_url : "");
+	njson_webhook_data(b, ctx, n, n);
 	buf_addstr(b, ",\"version\":\"4\",\"groupKey\":");
 	njson_str(b, ctx->group_key);
 	buf_addstr(b, ",\"truncatedAlerts\":");
