@@ -25,6 +25,7 @@
 
 #include "alertd/buf.h"
 #include "alertd/crc32c.h"
+#include "alertd/dfile.h"
 #include "alertd/err.h"
 #include "alertd/log.h"
 #include "alertd/xmalloc.h"
@@ -840,36 +841,6 @@ record_add(struct buf *b, const struct nflog_entry *e, enum nf_kind kind)
 }
 
 static int
-write_all(int fd, const char *p, size_t len)
-{
-	ssize_t	n;
-
-	while (len > 0) {
-		n = write(fd, p, len);
-		if (n == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-static int
-fsync_dir(const char *dir)
-{
-	int	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc;
-
-	if (fd == -1)
-		return -1;
-	rc = fsync(fd);
-	close(fd);
-	return rc;
-}
-
-static int
 open_append(struct nflog *nf, struct ad_err *err)
 {
 	struct stat	st;
@@ -897,7 +868,7 @@ snapshot(struct nflog *nf, struct ad_err *err)
 	struct nf_item	*it;
 	size_t		 i;
 	uint64_t	 h;
-	int		 fd, rc = -1;
+	int		 rc = -1;
 	int64_t		 t0 = ad_mono();
 
 	buf_init(&b, BUF_NOCAP);
@@ -915,23 +886,9 @@ snapshot(struct nflog *nf, struct ad_err *err)
 		for (it = nf->intents.buckets[i]; it != NULL; it = it->next)
 			record_add(&b, &it->e, NF_INTENT);
 	tmp = xasprintf("%s.tmp", nf->path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd == -1) {
-		ad_err_set(err, AD_EIO, "open %s: %s", tmp, strerror(errno));
+	if (dfile_replace(-1, nf->dir, tmp, nf->path, buf_str(&b),
+	    buf_len(&b), 0644, err) == -1)
 		goto out;
-	}
-	if (write_all(fd, buf_str(&b), buf_len(&b)) == -1 || fsync(fd) == -1) {
-		ad_err_set(err, AD_EIO, "write %s: %s", tmp, strerror(errno));
-		close(fd);
-		unlink(tmp);
-		goto out;
-	}
-	close(fd);
-	if (rename(tmp, nf->path) == -1 || fsync_dir(nf->dir) == -1) {
-		ad_err_set(err, AD_EIO, "rename %s: %s", tmp, strerror(errno));
-		unlink(tmp);
-		goto out;
-	}
 	if (open_append(nf, err) == -1)
 		goto out;
 	nf->compacted_size = nf->size;
@@ -1161,7 +1118,7 @@ write_puts(struct nflog *nf, struct nf_put *puts)
 		else
 			record_abandon(nf, b, &p->e, p->hash);
 	}
-	if (write_all(nf->fd, buf_str(b), buf_len(b)) == -1 ||
+	if (dfile_write_all(nf->fd, buf_str(b), buf_len(b)) == -1 ||
 	    fdatasync(nf->fd) == -1) {
 		rc = -1;
 		atomic_fetch_add(&nf->write_errors, 1);

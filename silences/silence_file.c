@@ -20,6 +20,7 @@
 
 #include "alertd/buf.h"
 #include "alertd/crc32c.h"
+#include "alertd/dfile.h"
 #include "alertd/err.h"
 #include "alertd/log.h"
 #include "alertd/xmalloc.h"
@@ -162,24 +163,6 @@ check_header(const uint8_t *p, size_t len, const char *magic, uint64_t *gen)
 
 /* ---------------------------------------------------------------- I/O */
 
-static int
-write_all(int fd, const void *p, size_t len)
-{
-	const char	*c = p;
-	ssize_t		 n;
-
-	while (len > 0) {
-		n = write(fd, c, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		c += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 static char *
 wal_path(const struct silence_file *sf, uint64_t gen)
 {
@@ -201,7 +184,7 @@ open_wal(struct silence_file *sf, uint64_t gen, struct ad_err *err)
 		return -1;
 	}
 	make_header(hdr, "ADSILWAL", gen);
-	if (write_all(fd, hdr, sizeof(hdr)) == -1 || fdatasync(fd) == -1 ||
+	if (dfile_write_all(fd, hdr, sizeof(hdr)) == -1 || fdatasync(fd) == -1 ||
 	    fsync(sf->dirfd) == -1) {
 		ad_err_set(err, AD_EIO, "write %s: %s", path, strerror(errno));
 		close(fd);
@@ -332,7 +315,7 @@ flush_locked(struct silence_file *sf)
 
 	buf_init(&sf->pending, BUF_NOCAP);
 	pthread_mutex_unlock(&sf->mtx);
-	rc = write_all(fd, buf_str(&data), buf_len(&data));
+	rc = dfile_write_all(fd, buf_str(&data), buf_len(&data));
 	if (rc == 0)
 		rc = fdatasync(fd);
 	if (rc == -1)
@@ -541,7 +524,7 @@ sf_compact_begin(void *arg, struct ad_err *err)
 	while (sf->flushing)
 		pthread_cond_wait(&sf->cond, &sf->mtx);
 	if (buf_len(&sf->pending) > 0) {
-		rc = write_all(sf->fd, buf_str(&sf->pending),
+		rc = dfile_write_all(sf->fd, buf_str(&sf->pending),
 		    buf_len(&sf->pending));
 		if (rc == 0)
 			rc = fdatasync(sf->fd);
@@ -584,26 +567,18 @@ unlink_cb(void *arg, uint64_t gen)
 	free(path);
 }
 
-static int
-write_snapshot(int fd, uint64_t cut, const struct silence_state_kv *kv,
-    size_t n, int64_t *size)
+/* The snapshot file's bytes: its header, then a frame per silence. */
+static void
+snapshot_bytes(struct buf *b, uint64_t cut, const struct silence_state_kv *kv,
+    size_t n)
 {
-	struct buf	b;
-	uint8_t		hdr[HDR_LEN];
-	size_t		i;
-	int		rc;
+	uint8_t	hdr[HDR_LEN];
+	size_t	i;
 
 	make_header(hdr, "ADSILSNP", cut);
-	buf_init(&b, BUF_NOCAP);
-	buf_add(&b, hdr, sizeof(hdr));
+	buf_add(b, hdr, sizeof(hdr));
 	for (i = 0; i < n; i++)
-		silence_file_frame(&b, kv[i].key, kv[i].val, kv[i].len);
-	rc = write_all(fd, buf_str(&b), buf_len(&b));
-	if (rc == 0)
-		rc = fsync(fd);
-	*size = (int64_t)buf_len(&b);
-	buf_release(&b);
-	return rc;
+		silence_file_frame(b, kv[i].key, kv[i].val, kv[i].len);
 }
 
 static int64_t
@@ -614,23 +589,19 @@ sf_compact_finish(void *arg, uint64_t cut, const struct silence_state_kv *kv,
 	struct unlink_ctx	 u = { sf, cut };
 	char			*tmp, *path;
 	int64_t			 size = -1;
-	int			 fd;
+	struct buf		 b;
 
 	pthread_mutex_lock(&sf->compact_mtx);
 	tmp = xasprintf("%s/" SNAP_NAME ".tmp", sf->dir);
 	path = xasprintf("%s/" SNAP_NAME, sf->dir);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd == -1 || write_snapshot(fd, cut, kv, n, &size) == -1 ||
-	    close(fd) == -1 || (fd = -1, rename(tmp, path) == -1) ||
-	    fsync(sf->dirfd) == -1) {
-		ad_err_set(err, AD_EIO, "write %s: %s", path, strerror(errno));
-		if (fd != -1)
-			close(fd);
-		unlink(tmp);
-		size = -1;
-	} else {
+	buf_init(&b, BUF_NOCAP);
+	snapshot_bytes(&b, cut, kv, n);
+	if (dfile_replace(sf->dirfd, sf->dir, tmp, path, buf_str(&b),
+	    buf_len(&b), 0600, err) == 0) {
+		size = (int64_t)buf_len(&b);
 		list_wals(sf, unlink_cb, &u);
 	}
+	buf_release(&b);
 	free(tmp);
 	free(path);
 	pthread_mutex_unlock(&sf->compact_mtx);
