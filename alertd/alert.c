@@ -362,3 +362,36 @@ alert_overlaps(const struct alert *old, const struct alert *b)
 	    (AFTER(b->starts_at, old->starts_at) &&
 	    BEFORE(b->starts_at, old->ends_at));
 }
+
+struct labels *
+alert_common(struct alert *const *alerts, size_t n, bool annotations)
+{
+	struct labels_builder	 b;
+	const struct labels	*first, *ls;
+	const char		*name, *val, *o;
+	struct labels		*out;
+	uint32_t		 i;
+	size_t			 j;
+
+	if (n == 0)
+		return labels_empty();
+	first = annotations ? alert_annotations(alerts[0]) :
+	    alert_labels(alerts[0]);
+	labels_builder_init(&b);
+	for (i = 0; i < labels_len(first); i++) {
+		name = labels_name(first, i);
+		val = labels_value(first, i);
+		for (j = 1; j < n; j++) {
+			ls = annotations ? alert_annotations(alerts[j]) :
+			    alert_labels(alerts[j]);
+			o = labels_get(ls, name);
+			if (strcmp(o != NULL ? o : "", val) != 0)
+				break;
+		}
+		if (j == n)
+			labels_builder_adds(&b, name, val);
+	}
+	out = labels_builder_finish(&b);
+	labels_builder_release(&b);
+	return out;
+}

@@ -130,6 +130,16 @@ alert_annotations(const struct alert *a)
 /* The generatorURL, never NULL ("" when unset). */
 const char	*alert_generator_url(const struct alert *a);
 
+/*
+ * template.Data's CommonLabels (annotations false) or CommonAnnotations
+ * of alerts[0..n): the pairs of the first alert whose value every other
+ * alert has, a missing name counting as "" as in Go's map lookup (an
+ * empty annotation value stays common when others lack it).  A new set
+ * (labels_unref it); the empty set when n is 0.
+ */
+struct labels	*alert_common(struct alert *const *alerts, size_t n,
+		    bool annotations);
+
 /* Alertmanager's Alert.Timeout: ends_at was filled in by the API. */
 static inline bool
 alert_timeout(const struct alert *a)

@@ -250,41 +250,15 @@ njson_quotemeta(struct buf *b, const char *s)
 
 /* ------------------------------------------------- webhook.Message data */
 
-/* template.Data's CommonLabels / CommonAnnotations: the pairs every alert
- * has with the same value. */
+/* template.Data's CommonLabels / CommonAnnotations (alert_common). */
 static void
 data_common(struct buf *b, struct alert *const *alerts, size_t n,
     bool annotations)
 {
-	const struct labels	*first, *ls;
-	size_t			 i, j, k = 0;
+	struct labels	*common = alert_common(alerts, n, annotations);
 
-	buf_addch(b, '{');
-	if (n == 0) {
-		buf_addch(b, '}');
-		return;
-	}
-	first = annotations ? alert_annotations(alerts[0]) :
-	    alert_labels(alerts[0]);
-	for (i = 0; i < labels_len(first); i++) {
-		for (j = 1; j < n; j++) {
-			const char *v;
-
-			ls = annotations ? alert_annotations(alerts[j]) :
-			    alert_labels(alerts[j]);
-			v = labels_get(ls, labels_name(first, i));
-			if (v == NULL || strcmp(v, labels_value(first, i)) != 0)
-				break;
-		}
-		if (j < n)
-			continue;
-		if (k++ > 0)
-			buf_addch(b, ',');
-		njson_str(b, labels_name(first, i));
-		buf_addch(b, ':');
-		njson_str(b, labels_value(first, i));
-	}
-	buf_addch(b, '}');
+	njson_labels(b, common);
+	labels_unref(common);
 }
 
 /*

@@ -205,29 +205,17 @@ og_map_release(struct og_map *m)
 	free(m->v);
 }
 
-/* template.Data's CommonLabels: the pairs every alert has. */
+/* template.Data's CommonLabels (alert_common). */
 static void
 og_common_labels(const struct notify_ctx *ctx, struct og_map *m)
 {
-	const struct labels	*first;
-	const char		*v;
-	size_t			 i, j;
+	struct labels	*common = alert_common(ctx->alerts, ctx->n_alerts,
+			    false);
+	uint32_t	 i;
 
-	if (ctx->n_alerts == 0)
-		return;
-	first = alert_labels(ctx->alerts[0]);
-	for (i = 0; i < labels_len(first); i++) {
-		for (j = 1; j < ctx->n_alerts; j++) {
-			v = labels_get(alert_labels(ctx->alerts[j]),
-			    labels_name(first, (uint32_t)i));
-			if (v == NULL || strcmp(v,
-			    labels_value(first, (uint32_t)i)) != 0)
-				break;
-		}
-		if (j == ctx->n_alerts)
-			og_map_set(m, labels_name(first, (uint32_t)i),
-			    labels_value(first, (uint32_t)i));
-	}
+	for (i = 0; i < labels_len(common); i++)
+		og_map_set(m, labels_name(common, i), labels_value(common, i));
+	labels_unref(common);
 }
 
 /* safeSplit: strings.Split(strings.TrimSpace(s), sep), "" dropped; the

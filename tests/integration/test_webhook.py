@@ -161,6 +161,21 @@ def test_payload(daemon, sink):
     assert sink.count() == 1
 
 
+def test_common_annotations_missing_reads_as_empty(daemon, sink):
+    # Go's template.Data: a name missing from an alert reads as "", so
+    # the first alert's empty annotation stays common.
+    ad = daemon(config(sink.url + 'hook'))
+    first = alert('Pay', instance='a')
+    first['annotations']['e'] = ''
+    first['annotations']['d'] = 'only a'
+    assert ad.post_alerts([first, alert('Pay', instance='b')]).status == 200
+    msg = sink.wait_for(1)[0]['json']
+    assert [a['labels']['instance'] for a in msg['alerts']] == ['a', 'b']
+    assert msg['commonAnnotations'] == {'e': '', 'summary': 'about Pay'}
+    assert msg['alerts'][0]['annotations'] == {'d': 'only a', 'e': '',
+                                               'summary': 'about Pay'}
+
+
 def test_retries_after_5xx(daemon):
     sink = ScriptedSink(statuses=[500, 503])
     try:

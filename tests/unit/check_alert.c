@@ -396,6 +396,46 @@ START_TEST(offsets_room)
 END_TEST
 
 /* Threads pack and drop overlapping alerts: shapes and strings agree. */
+/*
+ * template.Data's common pairs as Go computes them: a value every alert
+ * has; a missing name reads as "", so an empty annotation of the first
+ * alert stays common when another alert lacks it.
+ */
+START_TEST(common_pairs)
+{
+	static const char *const l1[] = { "alertname", "A", "job", "j",
+	    "instance", "i1", NULL };
+	static const char *const l2[] = { "alertname", "A", "job", "j",
+	    "instance", "i2", NULL };
+	static const char *const a1[] = { "e", "", "s", "same", "d", "x",
+	    NULL };
+	static const char *const a2[] = { "s", "same", "d", "y", NULL };
+	struct alert	*al[2];
+	struct labels	*c;
+
+	al[0] = mk_alert(l1, a1, "");
+	al[1] = mk_alert(l2, a2, "");
+	c = alert_common(al, 2, false);
+	ck_assert_uint_eq(labels_len(c), 2);
+	ck_assert_str_eq(labels_get(c, "alertname"), "A");
+	ck_assert_str_eq(labels_get(c, "job"), "j");
+	ck_assert_ptr_null(labels_get(c, "instance"));
+	labels_unref(c);
+	c = alert_common(al, 2, true);
+	ck_assert_uint_eq(labels_len(c), 2);
+	ck_assert_str_eq(labels_get(c, "e"), "");
+	ck_assert_str_eq(labels_get(c, "s"), "same");
+	labels_unref(c);
+	/* one alert: all its pairs; none: the empty set */
+	c = alert_common(al, 1, true);
+	ck_assert_uint_eq(labels_len(c), 3);
+	labels_unref(c);
+	ck_assert_uint_eq(labels_len(alert_common(al, 0, false)), 0);
+	alert_unref(al[0]);
+	alert_unref(al[1]);
+}
+END_TEST
+
 static void *
 packer(void *arg)
 {
@@ -458,6 +498,7 @@ alert_suite(void)
 	tcase_add_test(tc, copy_and_merge);
 	tcase_add_test(tc, offsets_room);
 	tcase_add_test(tc, concurrent_packing);
+	tcase_add_test(tc, common_pairs);
 	suite_add_tcase(s, tc);
 	return s;
 }
