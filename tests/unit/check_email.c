@@ -27,8 +27,23 @@
 #include "notifiers/notify.h"
 #include "routing/labels.h"
 
+#include "notify_fixture.h"
+
 #define EDIR	"tests/data/email"
 #define EXTURL	"http://am.example:9093/prefix"
+
+static struct config *
+load_capture_config(void)
+{
+	return nfix_capture_config(EDIR "/capture.yml", "SMTPPORT", "2525");
+}
+
+static size_t
+load_alerts(const char *file, const char *alertname, ad_time_t now,
+    struct alert **out)
+{
+	return nfix_load_alerts(file, alertname, true, now, out);
+}
 
 static json_t *
 load_vectors(const char *key)
@@ -152,17 +167,6 @@ END_TEST
 
 /* ------------------------------------------------ config and alerts --- */
 
-static char *
-slurp(const char *path)
-{
-	struct buf	b;
-	struct ad_err	err;
-
-	buf_init(&b, BUF_NOCAP);
-	ck_assert_msg(buf_read_file(&b, path, &err) == 0, "%s", err.msg);
-	return buf_detach(&b, NULL);
-}
-
 static struct config *
 load_yaml(const char *yml, struct ad_errs *errs)
 {
@@ -180,84 +184,6 @@ load_ok(const char *yml)
 	ck_assert_msg(cfg != NULL, "%s", errs.n ? errs.v[0].msg : "?");
 	ad_errs_release(&errs);
 	return cfg;
-}
-
-/* capture.yml with the SMTP server's port as 2525. */
-static struct config *
-load_capture_config(void)
-{
-	char		*raw = slurp(EDIR "/capture.yml"), *p, *q;
-	struct buf	 b;
-	struct config	*cfg;
-
-	buf_init(&b, BUF_NOCAP);
-	for (p = raw; (q = strstr(p, "SMTPPORT")) != NULL; p = q + 8) {
-		buf_add(&b, p, (size_t)(q - p));
-		buf_addstr(&b, "2525");
-	}
-	buf_addstr(&b, p);
-	free(raw);
-	cfg = load_ok(buf_str(&b));
-	buf_release(&b);
-	return cfg;
-}
-
-static struct labels *
-labels_of(json_t *obj)
-{
-	struct labels_builder	 b;
-	struct labels		*ls;
-	const char		*k;
-	json_t			*v;
-
-	labels_builder_init(&b);
-	json_object_foreach(obj, k, v)
-		labels_builder_adds(&b, k, json_string_value(v));
-	ls = labels_builder_finish(&b);
-	labels_builder_release(&b);
-	return ls;
-}
-
-static ad_time_t
-time_of(json_t *o, const char *key)
-{
-	json_t		*v = json_object_get(o, key);
-	ad_time_t	 t;
-
-	if (v == NULL)
-		return AD_TIME_ZERO;
-	ck_assert_int_eq(time_parse_rfc3339(json_string_value(v),
-	    strlen(json_string_value(v)), &t), 0);
-	return t;
-}
-
-/* The alerts of one group (alertname prefix) of a capture file. */
-static size_t
-load_alerts(const char *file, const char *prefix, ad_time_t now,
-    struct alert **out)
-{
-	json_error_t	 je;
-	json_t		*arr = json_load_file(file, 0, &je), *a;
-	size_t		 i, n = 0;
-
-	ck_assert_msg(arr != NULL, "%s", je.text);
-	json_array_foreach(arr, i, a) {
-		json_t		*ls = json_object_get(a, "labels");
-		json_t		*an = json_object_get(a, "annotations");
-		json_t		*gu = json_object_get(a, "generatorURL");
-		ad_time_t	 ends = time_of(a, "endsAt");
-
-		if (strncmp(json_string_value(json_object_get(ls, "alertname")),
-		    prefix, strlen(prefix)) != 0)
-			continue;
-		if (ends == AD_TIME_ZERO || ends > now)
-			ends = AD_TIME_ZERO;
-		out[n++] = alert_new(labels_of(ls), an != NULL ? labels_of(an) :
-		    NULL, gu != NULL ? json_string_value(gu) : NULL,
-		    time_of(a, "startsAt"), ends, now, false);
-	}
-	json_decref(arr);
-	return n;
 }
 
 static struct alert *
@@ -479,7 +405,7 @@ check_message(const char *receiver, const char *alerts_file,
 	send_group(cfg, receiver, alerts, n, &s);
 	ck_assert_msg(s.rc == 0, "%s", s.err.msg);
 	snprintf(path, sizeof(path), "%s.eml", base);
-	raw = slurp(path);
+	raw = nfix_slurp(path, NULL);
 	want = normalize(raw);
 	got = normalize(buf_str(&s.req.body));
 	ck_assert_str_eq(got, want);

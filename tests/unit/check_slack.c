@@ -24,18 +24,22 @@
 #include "notifiers/notify.h"
 #include "routing/labels.h"
 
+#include "notify_fixture.h"
+
 #define SDIR	"tests/data/slack"
 #define EXTURL	"http://am.example:9093/prefix"
 
-static char *
-slurp(const char *path)
+static struct config *
+load_capture_config(void)
 {
-	struct buf	b;
-	struct ad_err	err;
+	return nfix_capture_config(SDIR "/capture.yml", "SINKPORT", "9999");
+}
 
-	buf_init(&b, BUF_NOCAP);
-	ck_assert_msg(buf_read_file(&b, path, &err) == 0, "%s", err.msg);
-	return buf_detach(&b, NULL);
+static size_t
+load_alerts(const char *file, const char *alertname, ad_time_t now,
+    struct alert **out)
+{
+	return nfix_load_alerts(file, alertname, false, now, out);
 }
 
 static struct config *
@@ -56,85 +60,6 @@ load_ok(const char *yml)
 	ck_assert_msg(cfg != NULL, "%s", errs.n ? errs.v[0].msg : "?");
 	ad_errs_release(&errs);
 	return cfg;
-}
-
-/* The capture's config, with the sink's port as 9999. */
-static struct config *
-load_capture_config(void)
-{
-	char		*raw = slurp(SDIR "/capture.yml"), *p, *q;
-	struct buf	 b;
-	struct config	*cfg;
-
-	buf_init(&b, BUF_NOCAP);
-	for (p = raw; (q = strstr(p, "SINKPORT")) != NULL; p = q + 8) {
-		buf_add(&b, p, (size_t)(q - p));
-		buf_addstr(&b, "9999");
-	}
-	buf_addstr(&b, p);
-	free(raw);
-	cfg = load_ok(buf_str(&b));
-	buf_release(&b);
-	return cfg;
-}
-
-static struct labels *
-labels_of(json_t *obj)
-{
-	struct labels_builder	 b;
-	struct labels		*ls;
-	const char		*k;
-	json_t			*v;
-
-	labels_builder_init(&b);
-	json_object_foreach(obj, k, v)
-		labels_builder_adds(&b, k, json_string_value(v));
-	ls = labels_builder_finish(&b);
-	labels_builder_release(&b);
-	return ls;
-}
-
-static ad_time_t
-time_of(json_t *o, const char *key)
-{
-	json_t		*v = json_object_get(o, key);
-	ad_time_t	 t;
-
-	if (v == NULL)
-		return AD_TIME_ZERO;
-	ck_assert_int_eq(time_parse_rfc3339(json_string_value(v),
-	    strlen(json_string_value(v)), &t), 0);
-	return t;
-}
-
-/* The alerts of one group of a capture file, as the dispatcher holds
- * them at now (firing ones with a zero endsAt). */
-static size_t
-load_alerts(const char *file, const char *alertname, ad_time_t now,
-    struct alert **out)
-{
-	json_error_t	 je;
-	json_t		*arr = json_load_file(file, 0, &je), *a;
-	size_t		 i, n = 0;
-
-	ck_assert_msg(arr != NULL, "%s", je.text);
-	json_array_foreach(arr, i, a) {
-		json_t		*ls = json_object_get(a, "labels");
-		json_t		*an = json_object_get(a, "annotations");
-		json_t		*gu = json_object_get(a, "generatorURL");
-		ad_time_t	 ends = time_of(a, "endsAt");
-
-		if (strcmp(json_string_value(json_object_get(ls, "alertname")),
-		    alertname) != 0)
-			continue;
-		if (ends == AD_TIME_ZERO || ends > now)
-			ends = AD_TIME_ZERO;
-		out[n++] = alert_new(labels_of(ls), an != NULL ? labels_of(an) :
-		    NULL, gu != NULL ? json_string_value(gu) : NULL,
-		    time_of(a, "startsAt"), ends, now, false);
-	}
-	json_decref(arr);
-	return n;
 }
 
 struct sent {
@@ -227,7 +152,7 @@ check_payload(const char *receiver, const char *alerts_file,
 	ck_assert_uint_gt(n, 0);
 	send_group(cfg, receiver, alerts, n, &s);
 	ck_assert_msg(s.rc == 0, "%s", s.err.msg);
-	want = slurp(recorded);
+	want = nfix_slurp(recorded, NULL);
 	ck_assert_str_eq(s.body, want);
 	snprintf(url, sizeof(url), "http://127.0.0.1:9999/%s", path);
 	ck_assert_str_eq(s.url, url);
